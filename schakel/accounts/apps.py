@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "schakel.accounts"
+    label = "accounts"
+    verbose_name = _("Organisaties en gebruikers")
+
+    def ready(self):
+        from schakel.core.navigation import NavItem, register
+
+        register(NavItem("users", _("Gebruikers"), "accounts:user_list", "accounts.view_user", order=900))

@@ -1,0 +1,183 @@
+"""Writes for accounts: sign-in, lockout, MFA, and user administration.
+
+Every service checks the actor's permission itself and writes an audit event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from schakel.audit import services as audit
+
+from .models import User
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    error: str | None  # "invalid", "locked", "inactive"
+
+
+def _lockout_delta() -> timedelta:
+    return timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def login_attempt(*, request, email: str, password: str) -> LoginResult:
+    """Check a password login and apply lockout.
+
+    After LOGIN_MAX_FAILURES consecutive failures the account is locked for
+    LOGIN_LOCKOUT_MINUTES; while locked even the right password is refused.
+    Every outcome is an audit event. The caller logs the user in on success.
+    """
+    email = (email or "").strip().lower()[:254]
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(email__iexact=email).first()
+        if user is not None and user.is_locked(now):
+            audit.record_auth(action="auth.login_refused_locked", actor=user)
+            return LoginResult(None, "locked")
+        authed = authenticate(request, username=email, password=password)
+        if authed is None:
+            if user is None:
+                audit.record_auth(action="auth.login_failed", attempted_login=email, summary="unknown account")
+                return LoginResult(None, "invalid")
+            if not user.is_active:
+                audit.record_auth(action="auth.login_failed", actor=user, summary="inactive account")
+                return LoginResult(None, "invalid")
+            user.failed_login_count += 1
+            summary = f"failure {user.failed_login_count}"
+            if user.failed_login_count >= settings.LOGIN_MAX_FAILURES:
+                user.locked_until = now + _lockout_delta()
+                user.failed_login_count = 0
+                summary += ", account locked"
+            user.save(update_fields=["failed_login_count", "locked_until"])
+            audit.record_auth(action="auth.login_failed", actor=user, summary=summary)
+            return LoginResult(None, "locked" if user.locked_until and user.locked_until > now else "invalid")
+        authed.failed_login_count = 0
+        authed.locked_until = None
+        authed.last_login = now
+        authed.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+        audit.record_auth(action="auth.login_succeeded", actor=authed)
+        return LoginResult(authed, None)
+
+
+def logout_record(*, user) -> None:
+    if user.is_authenticated:
+        audit.record_auth(action="auth.logout", actor=user)
+
+
+def session_expired(*, user) -> None:
+    audit.record_auth(action="auth.session_expired", actor=user)
+
+
+def mfa_device_for_enrolment(*, user) -> TOTPDevice:
+    """The user's unconfirmed TOTP device, created on first call (its key shown as a QR code)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator-app", confirmed=False)
+    return device
+
+
+def mfa_confirm_enrolment(*, user, device: TOTPDevice, token: str) -> bool:
+    """Confirm enrolment with a first code; replaces any earlier confirmed device."""
+    if device.user_id != user.pk or device.confirmed:
+        raise PermissionDenied
+    if not device.verify_token(token):
+        audit.record_auth(action="auth.mfa_enrolment_failed", actor=user)
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        audit.record_auth(action="auth.mfa_enrolled", actor=user)
+    return True
+
+
+def mfa_verify(*, user, token: str) -> TOTPDevice | None:
+    """Check a TOTP code against the user's confirmed devices. django-otp keeps
+    the last used time step, so a replayed code is refused."""
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            audit.record_auth(action="auth.mfa_verified", actor=user)
+            return device
+    audit.record_auth(action="auth.mfa_failed", actor=user)
+    return None
+
+
+# --- user administration --------------------------------------------------
+
+
+def can_manage_user(actor, organisation_id) -> bool:
+    """A functional administrator manages users of their own organisation only,
+    unless they hold accounts.manage_all_organisations."""
+    if not actor.has_perm("accounts.change_user"):
+        return False
+    return actor.has_perm("accounts.manage_all_organisations") or organisation_id == actor.organisation_id
+
+
+def _check_roles_grantable(actor, groups) -> None:
+    # Nobody grants a permission they do not hold themselves.
+    for group in groups:
+        for perm in group.permissions.select_related("content_type"):
+            if not actor.has_perm(f"{perm.content_type.app_label}.{perm.codename}"):
+                raise PermissionDenied
+
+
+@transaction.atomic
+def user_create(*, actor, email: str, first_name: str, last_name: str, organisation, units=(), groups=(),
+                phone: str = "", function_title: str = "") -> User:
+    if not actor.has_perm("accounts.add_user") or not can_manage_user(actor, organisation.pk):
+        raise PermissionDenied
+    _check_roles_grantable(actor, groups)
+    user = User.objects.create_user(
+        email=email, password=None, first_name=first_name, last_name=last_name,
+        organisation=organisation, phone=phone, function_title=function_title,
+    )
+    user.units.set(units)
+    user.groups.set(groups)
+    audit.record_admin(actor=actor, action="accounts.user_created", obj=user,
+                       summary=f"roles: {', '.join(sorted(g.name for g in groups))}")
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor, user: User, **fields) -> User:
+    """Change a user's data, units, roles or active flag."""
+    if not can_manage_user(actor, user.organisation_id):
+        raise PermissionDenied
+    new_org = fields.get("organisation")
+    if new_org is not None and not can_manage_user(actor, new_org.pk):
+        raise PermissionDenied
+    groups = fields.pop("groups", None)
+    units = fields.pop("units", None)
+    changed = []
+    for name, value in fields.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if changed:
+        user.full_clean(exclude=["password"])
+        user.save()
+    if units is not None:
+        user.units.set(units)
+    if groups is not None:
+        before = set(user.groups.values_list("name", flat=True))
+        after = {g.name for g in groups}
+        if before != after:
+            _check_roles_grantable(actor, [g for g in groups if g.name not in before])
+            user.groups.set(groups)
+            audit.record_admin(
+                actor=actor, action="accounts.roles_changed", obj=user,
+                summary=f"added: {', '.join(sorted(after - before)) or '-'}; removed: {', '.join(sorted(before - after)) or '-'}",
+            )
+    if changed:
+        audit.record_admin(actor=actor, action="accounts.user_changed", obj=user, summary=f"fields: {', '.join(sorted(changed))}")
+    return user

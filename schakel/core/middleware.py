@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+
+from . import request_context
+
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
+
+
+def client_ip(request) -> str | None:
+    """The client address. Behind the reverse proxy (production) the proxy sets
+    X-Forwarded-For; its last hop is the one our own proxy appended."""
+    if not settings.DEMO_MODE:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()[:45] or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Gives every request an id (or keeps a well-formed X-Request-ID from the
+    proxy) and makes it available to the audit trail."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.META.get("HTTP_X_REQUEST_ID", "")
+        request_id = incoming if _REQUEST_ID_RE.match(incoming) else request_context.new_request_id()
+        request.request_id = request_id
+        token = request_context.set_current(request_context.RequestContext(request_id, client_ip(request)))
+        try:
+            response = self.get_response(request)
+        finally:
+            request_context.reset(token)
+        response["X-Request-ID"] = request_id
+        return response

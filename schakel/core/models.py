@@ -1,0 +1,47 @@
+"""Base models shared by every app."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and modification times; every domain model inherits it."""
+
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True, editable=False)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """History rows are appended, never edited: bulk update/delete are refused."""
+
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only and cannot be updated.")
+
+    def delete(self):
+        raise TypeError(f"{self.model.__name__} rows are append-only and cannot be deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    """Abstract base for history tables (status changes, measurements, events).
+
+    ``save()`` only inserts; an instance that already exists cannot be saved
+    again, and ``delete()`` is refused. Retention jobs that must remove rows use
+    ``_raw_delete`` on purpose, through their own service, and leave a proof.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only and cannot be changed.")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted.")
