@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "schakel.plan",
     "schakel.places",
     "schakel.neighbourhoods",
+    "schakel.workflows",
+    "schakel.signals",
 ]
 
 MIDDLEWARE = [

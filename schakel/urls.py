@@ -11,6 +11,8 @@ urlpatterns = [
     path("plan/", include("schakel.plan.urls")),
     path("plaatsen/", include("schakel.places.urls")),
     path("wijken/", include("schakel.neighbourhoods.urls")),
+    path("processen/", include("schakel.workflows.urls")),
+    path("signalen/", include("schakel.signals.urls")),
 ]
 
 handler400 = core_views.bad_request
