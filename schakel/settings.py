@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "schakel.neighbourhoods",
     "schakel.workflows",
     "schakel.signals",
+    "schakel.legal",
+    "schakel.subjects",
+    "schakel.cases",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,9 @@ urlpatterns = [
     path("wijken/", include("schakel.neighbourhoods.urls")),
     path("processen/", include("schakel.workflows.urls")),
     path("signalen/", include("schakel.signals.urls")),
+    path("juridisch/", include("schakel.legal.urls")),
+    path("registratie/", include("schakel.subjects.urls")),
+    path("casussen/", include("schakel.cases.urls")),
 ]
 
 handler400 = core_views.bad_request
