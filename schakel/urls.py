@@ -16,6 +16,7 @@ urlpatterns = [
     path("juridisch/", include("schakel.legal.urls")),
     path("registratie/", include("schakel.subjects.urls")),
     path("casussen/", include("schakel.cases.urls")),
+    path("api/v1/", include("schakel.api.urls")),
 ]
 
 handler400 = core_views.bad_request
