@@ -68,7 +68,7 @@ def user_list(request):
 @login_required
 @permission_required("accounts.add_user", raise_exception=True)
 def user_create(request):
-    form = UserForm(request.POST or None, actor=request.user)
+    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_create(
@@ -90,7 +90,7 @@ def user_edit(request, pk: int):
         "organisation": target.organisation, "units": list(target.units.all()), "groups": list(target.groups.all()),
         "phone": target.phone, "function_title": target.function_title, "is_active": target.is_active,
     }
-    form = UserForm(request.POST or None, actor=request.user, instance=target, initial=initial)
+    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.user_update(actor=request.user, user=target, **form.cleaned_data)
         messages.success(request, _("De gegevens zijn opgeslagen."))
