@@ -11,3 +11,13 @@ class AccountsConfig(AppConfig):
         from schakel.core.navigation import NavItem, register
 
         register(NavItem("users", _("Gebruikers"), "accounts:user_list", "accounts.view_user", order=900))
+        register(
+            NavItem(
+                "organisations",
+                _("Organisaties"),
+                "accounts:organisation_list",
+                "accounts.view_organisation",
+                order=910,
+            )
+        )
+        register(NavItem("roles", _("Rollen"), "accounts:role_list", "auth.view_group", order=920))

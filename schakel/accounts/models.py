@@ -42,9 +42,7 @@ class Organisation(TimeStampedModel):
     code = models.SlugField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("naam"), max_length=200, unique=True)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
-    kbo_number = models.CharField(
-        _("KBO-ondernemingsnummer"), max_length=16, blank=True, validators=[validate_kbo]
-    )
+    kbo_number = models.CharField(_("KBO-ondernemingsnummer"), max_length=16, blank=True, validators=[validate_kbo])
     active = models.BooleanField(_("actief"), default=True)
 
     class Meta:

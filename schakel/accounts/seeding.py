@@ -39,8 +39,13 @@ def load_demo(out) -> None:
             continue
         org = Organisation.objects.get(code=row["organisation"])
         user = User.objects.create_user(
-            email=row["email"], password=data["password"], first_name=row["first_name"],
-            last_name=row["last_name"], organisation=org, function_title=row["persona_label"], is_demo=True,
+            email=row["email"],
+            password=data["password"],
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            organisation=org,
+            function_title=row["persona_label"],
+            is_demo=True,
         )
         user.units.set(Unit.objects.filter(organisation=org, code__in=row.get("units", [])))
         user.groups.set(Group.objects.filter(name__in=row["roles"]))

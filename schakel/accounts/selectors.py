@@ -13,9 +13,11 @@ IP_THROTTLE_WINDOW = timedelta(minutes=15)
 def recent_logins(*, user, limit: int = 10):
     """The user's own sign-in history (success and failure), newest first."""
     return list(
-        AuditEvent.objects.filter(actor=user, kind=AuditEvent.Kind.AUTH,
-                                  action__in=["auth.login_succeeded", "auth.login_failed", "auth.login_refused_locked"])
-        .only("at", "action", "ip")[:limit]
+        AuditEvent.objects.filter(
+            actor=user,
+            kind=AuditEvent.Kind.AUTH,
+            action__in=["auth.login_succeeded", "auth.login_failed", "auth.login_refused_locked"],
+        ).only("at", "action", "ip")[:limit]
     )
 
 

@@ -132,19 +132,38 @@ def _check_roles_grantable(actor, groups) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, email: str, first_name: str, last_name: str, organisation, units=(), groups=(),
-                phone: str = "", function_title: str = "") -> User:
+def user_create(
+    *,
+    actor,
+    email: str,
+    first_name: str,
+    last_name: str,
+    organisation,
+    units=(),
+    groups=(),
+    phone: str = "",
+    function_title: str = "",
+) -> User:
     if not actor.has_perm("accounts.add_user") or not can_manage_user(actor, organisation.pk):
         raise PermissionDenied
     _check_roles_grantable(actor, groups)
     user = User.objects.create_user(
-        email=email, password=None, first_name=first_name, last_name=last_name,
-        organisation=organisation, phone=phone, function_title=function_title,
+        email=email,
+        password=None,
+        first_name=first_name,
+        last_name=last_name,
+        organisation=organisation,
+        phone=phone,
+        function_title=function_title,
     )
     user.units.set(units)
     user.groups.set(groups)
-    audit.record_admin(actor=actor, action="accounts.user_created", obj=user,
-                       summary=f"roles: {', '.join(sorted(g.name for g in groups))}")
+    audit.record_admin(
+        actor=actor,
+        action="accounts.user_created",
+        obj=user,
+        summary=f"roles: {', '.join(sorted(g.name for g in groups))}",
+    )
     return user
 
 
@@ -175,9 +194,69 @@ def user_update(*, actor, user: User, **fields) -> User:
             _check_roles_grantable(actor, [g for g in groups if g.name not in before])
             user.groups.set(groups)
             audit.record_admin(
-                actor=actor, action="accounts.roles_changed", obj=user,
+                actor=actor,
+                action="accounts.roles_changed",
+                obj=user,
                 summary=f"added: {', '.join(sorted(after - before)) or '-'}; removed: {', '.join(sorted(before - after)) or '-'}",
             )
     if changed:
-        audit.record_admin(actor=actor, action="accounts.user_changed", obj=user, summary=f"fields: {', '.join(sorted(changed))}")
+        audit.record_admin(
+            actor=actor, action="accounts.user_changed", obj=user, summary=f"fields: {', '.join(sorted(changed))}"
+        )
     return user
+
+
+# --- organisations and roles -------------------------------------------------
+
+
+@transaction.atomic
+def organisation_save(*, actor, organisation, **fields):
+    """Create (organisation=None) or change an organisation. KBO is validated and
+    stored in its canonical 0123.456.789 form."""
+    from .models import Organisation
+
+    perm = "accounts.add_organisation" if organisation is None else "accounts.change_organisation"
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+    creating = organisation is None
+    organisation = organisation or Organisation()
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    audit.record_admin(
+        actor=actor,
+        action="accounts.organisation_created" if creating else "accounts.organisation_changed",
+        obj=organisation,
+        summary=f"fields: {', '.join(sorted(fields))}",
+    )
+    return organisation
+
+
+@transaction.atomic
+def role_set_permissions(*, actor, role, permissions) -> None:
+    """Replace a role's permissions. An administrator can only grant what they
+    hold themselves, and every change is an audit event listing what changed."""
+    if not actor.has_perm("auth.change_group"):
+        raise PermissionDenied
+    before = set(role.permissions.all())
+    after = set(permissions)
+    for perm in after - before:
+        if not actor.has_perm(f"{perm.content_type.app_label}.{perm.codename}"):
+            raise PermissionDenied
+    if before == after:
+        return
+    role.permissions.set(after)
+
+    def code(p):
+        return f"{p.content_type.app_label}.{p.codename}"
+
+    audit.record_admin(
+        actor=actor,
+        action="accounts.role_permissions_changed",
+        obj=role,
+        summary=(
+            f"added: {', '.join(sorted(code(p) for p in after - before)) or '-'}; "
+            f"removed: {', '.join(sorted(code(p) for p in before - after)) or '-'}"
+        )[:500],
+    )

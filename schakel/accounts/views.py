@@ -38,17 +38,25 @@ def login_view(request):
     form = LoginForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if selectors.ip_is_throttled(ip=client_ip(request)):
-            form.add_error(None, _("Te veel mislukte aanmeldpogingen vanaf dit netwerk. Probeer het over enkele minuten opnieuw."))
+            form.add_error(
+                None, _("Te veel mislukte aanmeldpogingen vanaf dit netwerk. Probeer het over enkele minuten opnieuw.")
+            )
         else:
-            result = services.login_attempt(request=request, email=form.cleaned_data["email"],
-                                            password=form.cleaned_data["password"])
+            result = services.login_attempt(
+                request=request, email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+            )
             if result.user is not None:
                 auth_login(request, result.user)
                 return redirect(_next_url(request))
             if result.error == "locked":
-                form.add_error(None, _("Deze account is tijdelijk geblokkeerd na te veel mislukte pogingen. "
-                                       "Probeer het over %(minutes)s minuten opnieuw of vraag uw beheerder om hulp.")
-                               % {"minutes": settings.LOGIN_LOCKOUT_MINUTES})
+                form.add_error(
+                    None,
+                    _(
+                        "Deze account is tijdelijk geblokkeerd na te veel mislukte pogingen. "
+                        "Probeer het over %(minutes)s minuten opnieuw of vraag uw beheerder om hulp."
+                    )
+                    % {"minutes": settings.LOGIN_LOCKOUT_MINUTES},
+                )
             else:
                 form.add_error(None, _("Het e-mailadres of het wachtwoord is niet juist."))
     return render(request, "accounts/login.html", {"form": form, "next": _next_url(request, "")})
@@ -79,11 +87,20 @@ def mfa_enrol(request):
             otp_login(request, device)
             messages.success(request, _("Tweestapsverificatie is ingesteld."))
             return redirect(_next_url(request))
-        form.add_error("token", _("Deze code is niet juist of al gebruikt. Wacht op een nieuwe code en probeer opnieuw."))
+        form.add_error(
+            "token", _("Deze code is niet juist of al gebruikt. Wacht op een nieuwe code en probeer opnieuw.")
+        )
     secret = base64.b32encode(device.bin_key).decode("ascii").rstrip("=")
-    return render(request, "accounts/mfa_enrol.html", {
-        "form": form, "qr_svg": _qr_svg(device.config_url), "secret": secret, "next": _next_url(request, ""),
-    })
+    return render(
+        request,
+        "accounts/mfa_enrol.html",
+        {
+            "form": form,
+            "qr_svg": _qr_svg(device.config_url),
+            "secret": secret,
+            "next": _next_url(request, ""),
+        },
+    )
 
 
 @login_required
@@ -95,15 +112,21 @@ def mfa_verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", _("Deze code is niet juist of al gebruikt. Wacht op een nieuwe code en probeer opnieuw."))
+        form.add_error(
+            "token", _("Deze code is niet juist of al gebruikt. Wacht op een nieuwe code en probeer opnieuw.")
+        )
     return render(request, "accounts/mfa_verify.html", {"form": form, "next": _next_url(request, "")})
 
 
 @login_required
 def my_account(request):
-    return render(request, "accounts/my_account.html", {
-        "roles": request.user.groups.order_by("name"),
-        "units": request.user.units.select_related("organisation"),
-        "recent_logins": selectors.recent_logins(user=request.user),
-        "mfa_required": mfa_required_for(request.user),
-    })
+    return render(
+        request,
+        "accounts/my_account.html",
+        {
+            "roles": request.user.groups.order_by("name"),
+            "units": request.user.units.select_related("organisation"),
+            "recent_logins": selectors.recent_logins(user=request.user),
+            "mfa_required": mfa_required_for(request.user),
+        },
+    )

@@ -70,7 +70,7 @@ class AuditEvent(AppendOnlyModel):
     def canonical(self) -> str:
         """The exact text that is hashed; stable across database engines."""
         payload = {
-            "at": self.at.astimezone(dt.timezone.utc).isoformat(timespec="microseconds"),
+            "at": self.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
             "kind": self.kind,
             "action": self.action,
             "actor": self.actor_id,
@@ -102,3 +102,6 @@ class ChainHead(models.Model):
 
     class Meta:
         default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"chain head after {self.count} events"

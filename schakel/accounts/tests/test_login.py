@@ -174,7 +174,9 @@ def test_mfa_enrolment_then_verification_and_replay_refused(client):
     page = client.get(reverse("accounts:mfa_enrol"))
     assert page.status_code == 200 and b"<svg" in page.content
     device = TOTPDevice.objects.get(user=user, confirmed=False)
-    response = client.post(reverse("accounts:mfa_enrol"), {"token": "000000" if current_code(device) != "000000" else "111111"})
+    response = client.post(
+        reverse("accounts:mfa_enrol"), {"token": "000000" if current_code(device) != "000000" else "111111"}
+    )
     assert "niet juist" in response.content.decode()
     response = client.post(reverse("accounts:mfa_enrol"), {"token": current_code(device)})
     assert response.status_code == 302
