@@ -27,8 +27,9 @@ def schakel_apps():
 
 
 def read_yaml(path: Path):
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+        return yaml.load(fh, Loader=loader)  # noqa: S506 - a safe loader
 
 
 def merged_roles() -> dict[str, set[str]]:

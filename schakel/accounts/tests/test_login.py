@@ -37,7 +37,12 @@ def test_successful_login_is_audited_and_redirects_home(client):
     assert event.ip == "127.0.0.1" and event.request_id
 
 
-def test_password_is_hashed_with_argon2():
+def test_password_is_hashed_with_argon2(settings):
+    from schakel import settings as project_settings
+
+    # The suite uses a fast hasher (conftest); the project's own setting is Argon2.
+    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
     user = UserFactory()
     assert user.password.startswith("argon2")
 
