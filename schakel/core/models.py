@@ -45,3 +45,22 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError(f"{type(self).__name__} rows are append-only and cannot be deleted.")
+
+
+class SeedGrant(models.Model):
+    """A permission that the seed once granted to a role.
+
+    The seed grants each (role, permission) pair only once: if an administrator
+    later removes it from the role, a re-seed does not put it back.
+    """
+
+    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE, related_name="+")
+    permission = models.ForeignKey("auth.Permission", on_delete=models.CASCADE, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["group", "permission"], name="seed_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.group_id}:{self.permission_id}"

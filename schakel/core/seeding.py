@@ -52,12 +52,19 @@ def _permission(code: str) -> Permission:
 
 @transaction.atomic
 def load_roles(out: Callable[[str], None] = print) -> None:
-    created = 0
+    """Create the roles and grant each seeded permission once (see SeedGrant)."""
+    from .models import SeedGrant
+
+    created = granted = 0
     for name, perms in merged_roles().items():
         group, was_created = Group.objects.get_or_create(name=name)
         created += was_created
-        group.permissions.add(*[_permission(code) for code in sorted(perms)])
-    out(f"roles: {created} created")
+        done = set(SeedGrant.objects.filter(group=group).values_list("permission_id", flat=True))
+        new = [p for p in (_permission(code) for code in sorted(perms)) if p.pk not in done]
+        group.permissions.add(*new)
+        SeedGrant.objects.bulk_create([SeedGrant(group=group, permission=p) for p in new])
+        granted += len(new)
+    out(f"roles: {created} created, {granted} permissions granted")
 
 
 def _app_hook(cfg, hook: str):

@@ -166,3 +166,14 @@ def test_seed_is_idempotent(seeded):
     counts = (Organisation.objects.count(), User.objects.count(), Group.objects.count())
     load_all(demo=True, out=lambda m: None)
     assert (Organisation.objects.count(), User.objects.count(), Group.objects.count()) == counts
+
+
+def test_reseed_does_not_restore_a_permission_the_admin_removed(seeded):
+    from schakel.core.seeding import load_roles
+
+    role = Group.objects.get(name="Functioneel beheerder")
+    perm = Permission.objects.get(content_type__app_label="accounts", codename="add_user")
+    role.permissions.remove(perm)
+    load_roles(out=lambda m: None)
+    assert perm not in role.permissions.all()
+    assert role.permissions.filter(codename="change_user").exists()
