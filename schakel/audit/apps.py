@@ -7,3 +7,7 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audittrail")
 
+    def ready(self):
+        from schakel.core.navigation import NavItem, register
+
+        register(NavItem("audit", _("Audittrail"), "audit:event_list", "audit.view_auditevent", order=950))

@@ -60,6 +60,9 @@ class AuditEvent(AppendOnlyModel):
     class Meta:
         ordering = ["-id"]
         default_permissions = ("view",)
+        permissions = [
+            ("view_all_organisations", _("Kan auditgebeurtenissen van alle organisaties bekijken")),
+        ]
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditgebeurtenissen")
         indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
