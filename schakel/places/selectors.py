@@ -127,3 +127,18 @@ def address_get(*, pk: int) -> Address:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(Address.objects.select_related("street", "municipality"), pk=pk)
+
+
+def address_resolve(*, label: str) -> Address | None:
+    """The address whose label ("Street 12 bus 1, 2800") matches the text typed
+    or picked in an autocomplete field; None if no single address matches."""
+    label = " ".join((label or "").split())
+    if not label:
+        return None
+    street_part = label.split(",", 1)[0]
+    candidates = address_search(query=street_part, limit=50)
+    exact = [a for a in candidates if a.label.lower() == label.lower()]
+    if len(exact) == 1:
+        return exact[0]
+    exact = [a for a in candidates if a.label.split(",")[0].lower() == street_part.lower()]
+    return exact[0] if len(exact) == 1 else None
