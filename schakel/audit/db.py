@@ -43,7 +43,8 @@ def install_append_only_trigger(schema_editor) -> None:
     """Create the refusing function and trigger (PostgreSQL only; no-op elsewhere)."""
     if not is_postgresql(schema_editor.connection):
         return
-    schema_editor.execute(_CREATE_FUNCTION)
+    # params=None: the % in RAISE are plpgsql placeholders, not driver ones.
+    schema_editor.execute(_CREATE_FUNCTION, params=None)
     schema_editor.execute(f"DROP TRIGGER IF EXISTS {TRIGGER} ON {TABLE}")
     schema_editor.execute(_CREATE_TRIGGER)
 
@@ -75,10 +76,15 @@ def trigger_disabled(connection):
     if not is_postgresql(connection):
         yield
         return
+    # ALTER TABLE refuses to run while deferred foreign-key checks of this
+    # transaction are pending: fire them first, defer again afterwards.
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER {TRIGGER}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER {TRIGGER}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -13,10 +13,12 @@ joins the caller's transaction, so an event exists only if the change does.
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from schakel.core import request_context
 
@@ -33,6 +35,20 @@ def _object_ref(obj) -> tuple[str, str]:
     if isinstance(obj, models.Model):
         return obj._meta.label_lower, str(obj.pk)
     raise TypeError("obj must be a model instance or a (type, id) tuple")
+
+
+def _normalise_ip(raw: str | None) -> str | None:
+    """The address exactly as the database will store it, so the hash computed
+    before saving matches the row read back (Django and PostgreSQL's inet both
+    rewrite IPv6 spellings). Anything that is not an address is dropped rather
+    than failing the write."""
+    if not raw:
+        return None
+    try:
+        addr = ipaddress.ip_address(str(raw).strip().split("%", 1)[0])
+    except ValueError:
+        return None
+    return clean_ipv6_address(str(addr)) if addr.version == 6 else str(addr)
 
 
 def _actor_fields(actor) -> dict:
@@ -58,7 +74,7 @@ def _append(*, kind: str, action: str, actor=None, obj=None, summary: str = "", 
         object_type=object_type[:80],
         object_id=object_id[:64],
         summary=summary[:500],
-        ip=ctx.ip if ctx else None,
+        ip=_normalise_ip(ctx.ip) if ctx else None,
         request_id=ctx.request_id if ctx else "",
         prev_hash=head.last_hash,
         **fields,
