@@ -6,3 +6,10 @@ class WorkflowsConfig(AppConfig):
     name = "schakel.workflows"
     label = "workflows"
     verbose_name = _("Processen (BPMN)")
+
+    def ready(self):
+        import logging
+
+        # SpiffWorkflow logs every task state change at INFO: far too chatty
+        # for production logs (and it slows intake down measurably).
+        logging.getLogger("spiff").setLevel(logging.WARNING)
