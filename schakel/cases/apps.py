@@ -6,3 +6,12 @@ class CasesConfig(AppConfig):
     name = "schakel.cases"
     label = "cases"
     verbose_name = _("Casusoverleg")
+
+    def ready(self):
+        from schakel.core.navigation import NavItem, register
+
+        register(NavItem("cases", _("Casussen"), "cases:list", "cases.view_case", order=400))
+        register(NavItem("case_meetings", _("Overleggen"), "cases:meeting_list", "cases.view_meeting", order=410))
+        from . import indicators
+
+        indicators.register_all()

@@ -1,2 +1,37 @@
+from django.urls import path
+
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("nieuw/", views.case_create, name="create"),
+    path("hits/", views.hit_list, name="hit_list"),
+    path("hits/<int:pk>/beslissen/", views.hit_decide, name="hit_decide"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/status/", views.case_status, name="status"),
+    path("<int:pk>/leden/nieuw/", views.member_add, name="member_add"),
+    path("<int:pk>/leden/<int:member_pk>/verwijderen/", views.member_remove, name="member_remove"),
+    path("<int:pk>/subjecten/nieuw/", views.subject_add, name="subject_add"),
+    path("<int:pk>/subjecten/<int:subject_pk>/identiteit/", views.reveal, name="reveal"),
+    path("<int:pk>/banden/nieuw/", views.link_add, name="link_add"),
+    path("<int:pk>/netwerk/", views.network, name="network"),
+    path("<int:pk>/verstrekken/", views.disclose, name="disclose"),
+]
+
+from . import meeting_views as mv  # noqa: E402
+
+urlpatterns += [
+    path("<int:pk>/plan/", mv.plan, name="plan"),
+    path("overleggen/", mv.meeting_list, name="meeting_list"),
+    path("overleggen/nieuw/", mv.meeting_create, name="meeting_create"),
+    path("overleggen/<int:pk>/", mv.meeting_detail, name="meeting_detail"),
+    path("overleggen/<int:pk>/agenda/", mv.meeting_item_add, name="meeting_item_add"),
+    path("overleggen/<int:pk>/uitnodiging.ics", mv.meeting_ics, name="meeting_ics"),
+    path("overleggen/<int:pk>/punten/<int:item_pk>/", mv.meeting_item, name="meeting_item"),
+    path("overleggen/<int:pk>/punten/<int:item_pk>/beslissing/", mv.decision_add, name="decision_add"),
+    path("overleggen/<int:pk>/punten/<int:item_pk>/actie/", mv.action_add, name="action_add"),
+    path("overleggen/<int:pk>/punten/<int:item_pk>/verslag.pdf", mv.item_pdf, name="item_pdf"),
+    path("tweefasenlijst/", mv.twophase_list, name="twophase_list"),
+    path("tweefasenlijst/<int:pk>/beslissen/", mv.twophase_decide, name="twophase_decide"),
+]

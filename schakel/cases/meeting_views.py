@@ -1,0 +1,344 @@
+"""Meetings (OBH, OSP, youth), minutes per case item, decisions, action items,
+ICS invitations and PDF minutes; the plan of approach; the two-phase list."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schakel.accounts.models import User
+from schakel.audit import services as audit
+from schakel.legal.decorators import code_accepted_required
+
+from . import forms, selectors, services
+from .models import CaseType, TwoPhaseFile
+from .views import _apply_errors
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@require_GET
+def meeting_list(request):
+    meetings = selectors.meetings_visible_to(user=request.user)[:100]
+    return render(
+        request,
+        "cases/meeting_list.html",
+        {"meetings": meetings, "can_add": request.user.has_perm("cases.add_meeting")},
+    )
+
+
+@login_required
+@permission_required("cases.add_meeting", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def meeting_create(request):
+    form = forms.MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Het overleg is gepland."))
+            return redirect("cases:meeting_detail", pk=meeting.pk)
+    return render(request, "cases/form.html", {"form": form, "title": _("Nieuw overleg")})
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_GET
+def meeting_detail(request, pk: int):
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    items = list(selectors.meeting_items_for(meeting=meeting, user=request.user))
+    addable = []
+    if meeting.organiser_id == request.user.pk:
+        types = services.MEETING_CASE_TYPES[meeting.meeting_type]
+        on_agenda = meeting.items.values_list("case_id", flat=True)
+        addable = list(
+            selectors.cases_visible_to(user=request.user)
+            .filter(case_type__in=types)
+            .exclude(pk__in=on_agenda)
+            .exclude(status="afgesloten")
+            .order_by("-registered_at")[:200]
+        )
+    return render(
+        request,
+        "cases/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "addable": addable,
+            "participants": meeting.participants.select_related("organisation"),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_POST
+def meeting_item_add(request, pk: int):
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    case = selectors.case_get_for(user=request.user, pk=request.POST.get("case", ""), perm="change")
+    try:
+        services.meeting_item_add(actor=request.user, meeting=meeting, case=case)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("De casus staat op de agenda."))
+    return redirect("cases:meeting_detail", pk=meeting.pk)
+
+
+def _item_context(request, meeting, item, minutes_form=None, conflict=False):
+    members = User.objects.filter(case_memberships__case=item.case, case_memberships__removed_at__isnull=True).order_by(
+        "last_name"
+    )
+    subjects = selectors.case_subjects(case=item.case, viewer=request.user)
+    return {
+        "meeting": meeting,
+        "item": item,
+        "subjects": subjects,
+        "minutes_form": minutes_form
+        or forms.MinutesForm(initial={"minutes": item.minutes, "version": item.minutes_version}),
+        "decision_form": forms.DecisionForm(),
+        "action_form": forms.ActionForm(members=members),
+        "conflict": conflict,
+        "can_change": selectors.membership(user=request.user, case=item.case).role in selectors.CHANGE_ROLES,
+    }
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def meeting_item(request, pk: int, item_pk: int):
+    """One case on the agenda: its minutes (with conflict detection), decisions and actions."""
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    audit.record_access(
+        actor=request.user, obj=item.case, purpose="case meeting item", action="cases.meeting_item_viewed"
+    )
+    if request.method == "POST":
+        form = forms.MinutesForm(request.POST)
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    actor=request.user,
+                    item=item,
+                    text=form.cleaned_data["minutes"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.MinutesConflict as exc:
+                item.refresh_from_db()
+                form.add_error(None, exc)
+                return render(
+                    request, "cases/meeting_item.html", _item_context(request, meeting, item, form, True), status=409
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("Het verslag is bewaard."))
+                return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+        return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, form))
+    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item))
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_POST
+def decision_add(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    form = forms.DecisionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Beschrijf de beslissing."))
+        services.decision_record(actor=request.user, item=item, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("De beslissing is genoteerd."))
+    return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_POST
+def action_add(request, pk: int, item_pk: int):
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    members = User.objects.filter(case_memberships__case=item.case, case_memberships__removed_at__isnull=True)
+    form = forms.ActionForm(request.POST, members=members)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errs in form.errors.values() for e in errs])
+        services.action_item_create(actor=request.user, case=item.case, item=item, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("De actie is toegevoegd."))
+    return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@require_GET
+def meeting_ics(request, pk: int):
+    """An iCalendar invitation. It names the meeting only, never its cases."""
+    from icalendar import Calendar, Event
+
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    cal = Calendar()
+    cal.add("prodid", "-//Schakel//casusoverleg//NL")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@schakel")
+    event.add("summary", f"{meeting.get_meeting_type_display()}: {meeting.title}")
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("dtstamp", timezone.now())
+    if meeting.location:
+        event.add("location", meeting.location)
+    event.add("description", _("Agenda en stukken staan in Schakel (alleen voor de leden van elke casus)."))
+    cal.add_component(event)
+    response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="overleg-{meeting.pk}.ics"'
+    return response
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_GET
+def item_pdf(request, pk: int, item_pk: int):
+    """PDF minutes of one case item, for members of that case only."""
+    from xhtml2pdf import pisa
+
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    audit.record_access(actor=request.user, obj=item.case, purpose="PDF minutes", action="cases.minutes_pdf")
+    html = render_to_string(
+        "cases/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "item": item,
+            "subjects": selectors.case_subjects(case=item.case, viewer=request.user),
+            "members": selectors.case_members(case=item.case),
+            "generated_at": timezone.now(),
+            "user": request.user,
+        },
+    )
+    from django.contrib.staticfiles import finders
+    from xhtml2pdf.default import DEFAULT_CSS
+
+    with open(finders.find("cases/minutes_pdf.css"), encoding="utf-8") as fh:
+        css = DEFAULT_CSS + fh.read()
+    out = BytesIO()
+    result = pisa.CreatePDF(html, dest=out, encoding="utf-8", default_css=css)
+    if result.err:  # pragma: no cover - template is ours
+        raise ValueError("PDF rendering failed")
+    response = HttpResponse(out.getvalue(), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="verslag-{item.case.reference}-{meeting.starts_at:%Y%m%d}.pdf"'
+    )
+    return response
+
+
+# --- Plan of approach ------------------------------------------------------------
+
+
+@login_required
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def plan(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    member = case.viewer_membership
+    intervention_form = forms.InterventionForm(prefix="i")
+    exit_form = forms.ExitGoalForm(prefix="e")
+    if request.method == "POST":
+        case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+        try:
+            if "i-track" in request.POST:
+                intervention_form = forms.InterventionForm(request.POST, prefix="i")
+                if intervention_form.is_valid():
+                    services.intervention_add(actor=request.user, case=case, **intervention_form.cleaned_data)
+                    messages.success(request, _("De interventie is toegevoegd."))
+                    return redirect("cases:plan", pk=case.pk)
+            else:
+                exit_form = forms.ExitGoalForm(request.POST, prefix="e")
+                if exit_form.is_valid():
+                    services.exit_goal_add(actor=request.user, case=case, **exit_form.cleaned_data)
+                    messages.success(request, _("Het doel is toegevoegd aan het exitplan."))
+                    return redirect("cases:plan", pk=case.pk)
+        except ValidationError as exc:
+            _apply_errors(intervention_form if "i-track" in request.POST else exit_form, exc)
+    return render(
+        request,
+        "cases/plan.html",
+        {
+            "case": case,
+            "plan": selectors.case_plan(case=case),
+            "intervention_form": intervention_form,
+            "exit_form": exit_form,
+            "is_youth": case.case_type == CaseType.YOUTH,
+            "can_change": member.role in selectors.CHANGE_ROLES,
+        },
+    )
+
+
+# --- Two-phase list ----------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_twophasefile", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def twophase_list(request):
+    rows = selectors.twophase_visible_to(user=request.user)
+    if not request.user.organisation or request.user.organisation.kind not in ("police", "prosecutor"):
+        raise PermissionDenied
+    form = forms.TwoPhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.twophase_propose(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Het dossier is voorgesteld."))
+            return redirect("cases:twophase_list")
+    return render(request, "cases/twophase_list.html", {"rows": rows[:200], "form": form, "phases": TwoPhaseFile.Phase})
+
+
+@login_required
+@permission_required("cases.change_twophasefile", raise_exception=True)
+@require_POST
+def twophase_decide(request, pk: int):
+    row = selectors.twophase_visible_to(user=request.user).filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    try:
+        services.twophase_decide(actor=request.user, row=row, phase=request.POST.get("phase", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De fase is bijgewerkt."))
+    return redirect("cases:twophase_list")

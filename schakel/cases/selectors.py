@@ -1,0 +1,259 @@
+"""Reads of cases. Every function takes the user and returns only what that
+user may see: the content of a case is visible to its active members only,
+and only while they hold the participation permission of its type.
+
+``case_get_for`` is the one door to a single case: it raises Http404 both for
+a case that does not exist and for one the user is not a member of, and it
+audits the refused attempt, so guessing ids teaches nothing and is visible to
+the DPO.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+
+from schakel.audit import services as audit
+from schakel.subjects.models import Subject
+
+from .models import (
+    PARTICIPATE_PERMISSION,
+    Case,
+    CaseMember,
+    CaseSubject,
+    Hit,
+    IdentityReveal,
+    Notification,
+)
+
+# What a member may do, by role.
+CHANGE_ROLES = {CaseMember.Role.OWNER, CaseMember.Role.PARTNER, CaseMember.Role.MINUTES}
+MANAGE_ROLES = {CaseMember.Role.OWNER}
+
+
+def allowed_types(user) -> list[str]:
+    return [t for t, perm in PARTICIPATE_PERMISSION.items() if user.has_perm(perm)]
+
+
+def cases_visible_to(*, user) -> QuerySet[Case]:
+    if not user.is_authenticated or not user.is_active:
+        return Case.objects.none()
+    member = CaseMember.objects.filter(case=OuterRef("pk"), user=user, removed_at__isnull=True)
+    return Case.objects.filter(Exists(member), case_type__in=allowed_types(user))
+
+
+def cases_list(*, user, case_type: str = "", status: str = "", query: str = "") -> QuerySet[Case]:
+    qs = cases_visible_to(user=user).select_related("legal_ground", "owner", "owner__organisation")
+    if case_type:
+        qs = qs.filter(case_type=case_type)
+    if status:
+        qs = qs.filter(status=status)
+    if query:
+        qs = qs.filter(title__icontains=query)
+    return qs.annotate(n_subjects=Count("case_subjects", distinct=True)).order_by("-registered_at", "-id")
+
+
+def membership(*, user, case: Case) -> CaseMember | None:
+    return CaseMember.objects.filter(case=case, user=user, removed_at__isnull=True).first()
+
+
+def case_get_for(*, user, pk, perm: str = "view") -> Case:
+    """The case ``pk`` if ``user`` may ``perm`` it ("view", "change", "manage"),
+    else Http404 (the same answer for missing and not allowed)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    case = cases_visible_to(user=user).select_related("legal_ground", "owner", "owner__organisation").filter(pk=pk)
+    case = case.first()
+    member = membership(user=user, case=case) if case else None
+    allowed = member is not None and (
+        perm == "view"
+        or (perm == "change" and member.role in CHANGE_ROLES)
+        or (perm == "manage" and member.role in MANAGE_ROLES)
+    )
+    if not allowed:
+        if user.is_authenticated:
+            audit.record_access(
+                actor=user,
+                obj=("cases.case", str(pk)),
+                purpose="refused: not a member or no such case",
+                action="cases.case_access_refused",
+            )
+        raise Http404
+    case.viewer_membership = member
+    return case
+
+
+def case_members(*, case: Case) -> QuerySet[CaseMember]:
+    return (
+        case.members.filter(removed_at__isnull=True)
+        .select_related("user", "user__organisation", "legal_ground")
+        .order_by("created_at", "id")
+    )
+
+
+def _subject_related():
+    return ("subject", "subject__person", "subject__enterprise", "subject__establishment", "subject__vehicle")
+
+
+def case_subjects(*, case: Case, viewer) -> list[CaseSubject]:
+    """Subjects of a case, each with ``.label`` as the viewer may see it:
+    a minor (or the young person of a youth case) by pseudonym unless this
+    viewer revealed the identity in this case."""
+    rows = list(case.case_subjects.select_related(*_subject_related()).order_by("created_at", "id"))
+    revealed = set(IdentityReveal.objects.filter(case=case, revealed_by=viewer).values_list("subject_id", flat=True))
+    for row in rows:
+        row.label, row.pseudonymised = subject_label(row.subject, case=case, role=row.role, revealed=revealed)
+    return rows
+
+
+def is_protected(subject: Subject, *, case: Case, role: str) -> bool:
+    if subject.kind != Subject.Kind.PERSON:
+        return False
+    return subject.person.is_minor or (case.case_type == "youth" and role == CaseSubject.Role.YOUNG_PERSON)
+
+
+def subject_label(subject: Subject, *, case: Case, role: str, revealed: set) -> tuple[str, bool]:
+    kind = subject.kind
+    if kind == Subject.Kind.PERSON:
+        person = subject.person
+        if is_protected(subject, case=case, role=role) and subject.pk not in revealed:
+            return person.pseudonym, True
+        birth = f" ({person.birth_date:%d-%m-%Y})" if person.birth_date else ""
+        return f"{person.full_name()}{birth}", False
+    if kind == Subject.Kind.ENTERPRISE:
+        e = subject.enterprise
+        kbo = f" – KBO {e.kbo_number[:4]}.{e.kbo_number[4:7]}.{e.kbo_number[7:]}" if e.kbo_number else ""
+        return f"{e.name}{' ' + e.legal_form if e.legal_form else ''}{kbo}", False
+    if kind == Subject.Kind.ESTABLISHMENT:
+        est = subject.establishment
+        return f"{est.name}{', ' + est.address_text if est.address_text else ''}", False
+    return f"{subject.vehicle.plate}", False
+
+
+def subjects_visible_to(*, user) -> QuerySet[Subject]:
+    """Subjects in at least one case the user is a member of."""
+    return Subject.objects.filter(case_links__case__in=cases_visible_to(user=user)).distinct()
+
+
+def hits_for_owner(*, user) -> QuerySet[Hit]:
+    """Hits on cases the user owns (and still sees)."""
+    return (
+        Hit.objects.filter(case__owner=user, case__in=cases_visible_to(user=user))
+        .select_related(
+            "case",
+            "triggered_by",
+            "triggered_by__organisation",
+            *(
+                "matched_subject",
+                "matched_subject__person",
+                "matched_subject__enterprise",
+                "matched_subject__establishment",
+                "matched_subject__vehicle",
+            ),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def notifications_for(*, user, unread_only: bool = True) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(recipient=user, case__in=cases_visible_to(user=user)).select_related("case")
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def case_subject_get(*, case: Case, subject_pk) -> CaseSubject:
+    row = case.case_subjects.select_related(*_subject_related()).filter(subject_id=subject_pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def case_members_prefetch():
+    return Prefetch(
+        "members", queryset=CaseMember.objects.filter(removed_at__isnull=True).select_related("user"), to_attr="active"
+    )
+
+
+def case_links(*, case: Case):
+    """Links between subjects of this case only (the network view never crosses cases)."""
+    from schakel.subjects.models import SubjectLink
+
+    ids = list(case.case_subjects.values_list("subject_id", flat=True))
+    return SubjectLink.objects.filter(source_subject_id__in=ids, target_subject_id__in=ids).order_by("id")
+
+
+def case_network(*, case: Case, viewer) -> dict:
+    rows = case_subjects(case=case, viewer=viewer)
+    nodes = [
+        {"id": f"s{r.subject_id}", "label": r.label, "kind": r.subject.kind, "role": r.get_role_display()} for r in rows
+    ]
+    edges = [
+        {
+            "id": f"l{link.pk}",
+            "source": f"s{link.source_subject_id}",
+            "target": f"s{link.target_subject_id}",
+            "label": link.get_link_type_display(),
+        }
+        for link in case_links(case=case)
+    ]
+    return {"nodes": nodes, "edges": edges}
+
+
+# --- Meetings, plan, two-phase --------------------------------------------------
+
+
+def meetings_visible_to(*, user):
+    from .models import Meeting
+
+    if not user.has_perm("cases.view_meeting"):
+        return Meeting.objects.none()
+    return (
+        Meeting.objects.filter(participants=user).select_related("organiser").order_by("-starts_at", "-id").distinct()
+    )
+
+
+def meeting_get_for(*, user, pk):
+    meeting = meetings_visible_to(user=user).filter(pk=pk).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def meeting_items_for(*, meeting, user):
+    """Agenda items of ``meeting`` whose case the user is a member of; the
+    other items are not counted, named or numbered for this user."""
+    return (
+        meeting.items.filter(case__in=cases_visible_to(user=user))
+        .select_related("case", "case__legal_ground", "minutes_updated_by")
+        .prefetch_related("decisions", "actions__owner_organisation", "actions__owner_user")
+        .order_by("position", "id")
+    )
+
+
+def meeting_item_get_for(*, user, meeting, item_pk):
+    item = meeting_items_for(meeting=meeting, user=user).filter(pk=item_pk).first()
+    if item is None:
+        raise Http404
+    return item
+
+
+def case_plan(*, case):
+    return {
+        "interventions": list(
+            case.interventions.select_related("instrument", "responsible_organisation").order_by("track", "id")
+        ),
+        "exit_goals": list(case.exit_goals.select_related("responsible_partner").order_by("domain", "id")),
+        "actions": list(
+            case.action_items.select_related("owner_organisation", "owner_user").order_by("due_date", "id")
+        ),
+    }
+
+
+def twophase_visible_to(*, user):
+    from .models import TwoPhaseFile
+
+    org = getattr(user, "organisation", None)
+    if not user.has_perm("cases.view_twophasefile") or org is None or org.kind not in ("police", "prosecutor"):
+        return TwoPhaseFile.objects.none()
+    return TwoPhaseFile.objects.select_related("proposed_by", "decided_by").order_by("-created_at", "-id")

@@ -1,0 +1,338 @@
+"""Case pages. Every view that shows case content goes through
+``selectors.case_get_for`` (404 for missing and not-a-member alike) and the
+deontological-code gate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from schakel.accounts.models import User
+from schakel.audit import services as audit
+from schakel.legal.decorators import code_accepted_required
+from schakel.subjects import services as subject_services
+from schakel.subjects.models import Subject
+
+from . import forms, selectors, services
+from .models import PARTICIPATE_PERMISSION, TRANSITIONS, CaseStatus, CaseType, Hit
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_GET
+def case_list(request):
+    case_type = request.GET.get("type", "")
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:100]
+    if case_type not in CaseType.values:
+        case_type = ""
+    if status not in CaseStatus.values:
+        status = ""
+    cases = selectors.cases_list(user=request.user, case_type=case_type, status=status, query=query)
+    page = Paginator(cases, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "q": query,
+            "type": case_type,
+            "status": status,
+            "types": [c for c in CaseType.choices if c[0] in selectors.allowed_types(request.user)],
+            "statuses": CaseStatus.choices,
+            "can_add": request.user.has_perm("cases.add_case"),
+            "open_hits": selectors.hits_for_owner(user=request.user).filter(status=Hit.Status.NEW).count(),
+            "notifications": list(selectors.notifications_for(user=request.user)[:10]),
+        },
+    )
+
+
+@login_required
+@permission_required("cases.add_case", raise_exception=True)
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def case_create(request):
+    allowed = selectors.allowed_types(request.user)
+    form = forms.CaseOpenForm(request.POST or None, allowed_types=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("De casus is geopend. Voeg nu de leden van de kring toe."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "title": _("Nieuwe casus")})
+
+
+@login_required
+@code_accepted_required
+@require_GET
+def case_detail(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    audit.record_access(actor=request.user, obj=case, purpose="case consultation", action="cases.case_opened_view")
+    member = case.viewer_membership
+    subjects = selectors.case_subjects(case=case, viewer=request.user)
+    services.notifications_mark_read(actor=request.user, case=case)
+    context = {
+        "case": case,
+        "member": member,
+        "can_change": member.role in selectors.CHANGE_ROLES,
+        "can_manage": member.role in selectors.MANAGE_ROLES,
+        "members": list(selectors.case_members(case=case)),
+        "subjects": subjects,
+        "links": list(selectors.case_links(case=case).select_related("source_subject", "target_subject")),
+        "labels": {r.subject_id: r.label for r in subjects},
+        "history": list(case.status_changes.select_related("changed_by")),
+        "next_statuses": [(s, CaseStatus(s).label) for s in TRANSITIONS[case.status]],
+        "hits": list(selectors.hits_for_owner(user=request.user).filter(case=case))
+        if case.owner_id == request.user.pk
+        else [],
+        "status_form": forms.StatusForm(),
+        "reveal_form": forms.RevealForm(),
+    }
+    context["status_form"].fields["to_status"].choices = context["next_statuses"]
+    for link in context["links"]:
+        link.source_label = context["labels"].get(link.source_subject_id, "")
+        link.target_label = context["labels"].get(link.target_subject_id, "")
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+@code_accepted_required
+@require_POST
+def case_status(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    try:
+        services.case_status_change(
+            actor=request.user,
+            case=case,
+            to_status=request.POST.get("to_status", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De status is gewijzigd."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="manage")
+    perm = PARTICIPATE_PERMISSION[case.case_type]
+    app_label, codename = perm.split(".")
+    from django.db.models import Q
+
+    candidates = (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(user_permissions__codename=codename, user_permissions__content_type__app_label=app_label)
+            | Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label=app_label)
+        )
+        .exclude(case_memberships__case=case, case_memberships__removed_at__isnull=True)
+        .select_related("organisation")
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    form = forms.MemberAddForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_member_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Het lid is toegevoegd aan de kring."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Lid toevoegen")})
+
+
+@login_required
+@code_accepted_required
+@require_POST
+def member_remove(request, pk: int, member_pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="manage")
+    member = case.members.filter(pk=member_pk, removed_at__isnull=True).first()
+    if member is None:
+        raise Http404
+    try:
+        services.case_member_remove(actor=request.user, case=case, member=member)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Het lid is uit de kring verwijderd."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+def _create_subject(actor, data) -> Subject:
+    kind = data["kind"]
+    if kind == Subject.Kind.PERSON:
+        return subject_services.person_create(
+            actor=actor,
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            birth_date=data["birth_date"],
+            national_number=data["national_number"],
+            is_minor=data["is_minor"],
+        )
+    if kind == Subject.Kind.ENTERPRISE:
+        return subject_services.enterprise_create(
+            actor=actor,
+            name=data["name"],
+            kbo_number=data["kbo_number"],
+            legal_form=data["legal_form"],
+            nace_code=data["nace_code"],
+        )
+    if kind == Subject.Kind.ESTABLISHMENT:
+        return subject_services.establishment_create(
+            actor=actor,
+            name=data["name"],
+            address_text=data["address_text"],
+            sector=data["sector"],
+            permits=data["permits"],
+        )
+    return subject_services.vehicle_create(actor=actor, plate=data["plate"], description=data["description"])
+
+
+@login_required
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def subject_add(request, pk: int):
+    """Register a subject in this case. The page answers the same whether or
+    not the subject matched something elsewhere (hit/no-hit)."""
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    form = forms.SubjectAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        from django.db import transaction
+
+        try:
+            with transaction.atomic():
+                subject = _create_subject(request.user, form.cleaned_data)
+                services.case_subject_add(
+                    actor=request.user, case=case, subject=subject, role=form.cleaned_data["role"]
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied:
+            form.add_error(None, _("U mag geen subjecten registreren."))
+        else:
+            messages.success(request, _("Het subject is aan de casus toegevoegd."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/subject_form.html", {"form": form, "case": case, "title": _("Subject toevoegen")})
+
+
+@login_required
+@code_accepted_required
+@require_POST
+def reveal(request, pk: int, subject_pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    row = selectors.case_subject_get(case=case, subject_pk=subject_pk)
+    form = forms.RevealForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Geef een reden van minstens 10 tekens."))
+        services.identity_reveal(actor=request.user, case=case, subject=row.subject, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("De identiteit is zichtbaar gemaakt; de eigenaar van de casus is verwittigd."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@login_required
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def disclose(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    form = forms.DiscloseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_summary_disclose(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("De verstrekking van de samenvatting is geregistreerd."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Samenvatting verstrekken")})
+
+
+@login_required
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def link_add(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    subjects = selectors.case_subjects(case=case, viewer=request.user)
+    choices = [(r.subject_id, r.label) for r in subjects]
+    form = forms.LinkForm(request.POST or None, subject_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.case_link_create(
+                actor=request.user,
+                case=case,
+                source_subject_id=data["source_subject"],
+                target_subject_id=data["target_subject"],
+                link_type=data["link_type"],
+                source=data["source"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("De band is toegevoegd."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Band toevoegen")})
+
+
+@login_required
+@code_accepted_required
+@require_GET
+def network(request, pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk)
+    audit.record_access(actor=request.user, obj=case, purpose="case network view", action="cases.network_viewed")
+    return render(
+        request, "cases/network.html", {"case": case, "graph": selectors.case_network(case=case, viewer=request.user)}
+    )
+
+
+@login_required
+@permission_required("cases.view_case", raise_exception=True)
+@require_GET
+def hit_list(request):
+    hits = selectors.hits_for_owner(user=request.user)
+    page = Paginator(hits, 25).get_page(request.GET.get("page"))
+    for hit in page.object_list:
+        hit.label, _hidden = selectors.subject_label(hit.matched_subject, case=hit.case, role="", revealed=set())
+    return render(request, "cases/hit_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def hit_decide(request, pk: int):
+    hit = selectors.hits_for_owner(user=request.user).filter(pk=pk).first()
+    if hit is None:
+        raise Http404
+    try:
+        services.hit_decide(actor=request.user, hit=hit, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Uw beslissing over de hit is bewaard."))
+    return redirect("cases:hit_list")

@@ -1,0 +1,291 @@
+"""Writes of the subject registry. Subjects are normally created from inside
+a case (``cases.services.case_subject_add``), which checks the circle; these
+functions check the registry permission, validate identifiers and keep the
+matching keys up to date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum.be import nn as be_nn
+from stdnum.be import vat as be_vat
+from stdnum.exceptions import ValidationError as StdnumError
+
+from schakel.audit import services as audit
+
+from . import matching
+from .models import Enterprise, Establishment, Person, Subject, SubjectLink, SubjectMerge, SubjectNameKey, Vehicle
+
+
+def _require(actor, perm: str) -> None:
+    if not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+def normalise_national_number(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return be_nn.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            {"national_number": _("%(value)s is geen geldig rijksregisternummer.") % {"value": value}}
+        ) from exc
+
+
+def normalise_kbo(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        return be_vat.validate(value)
+    except StdnumError as exc:
+        raise ValidationError(
+            {"kbo_number": _("%(value)s is geen geldig KBO-ondernemingsnummer.") % {"value": value}}
+        ) from exc
+
+
+def normalise_plate(value: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", (value or "").upper())
+
+
+def _age_on(birth: dt.date, today: dt.date) -> int:
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+
+
+def _index(subject: Subject, key: str) -> None:
+    subject.match_key = key[:300]
+    subject.save(update_fields=["match_key"])
+    SubjectNameKey.objects.filter(subject=subject).delete()
+    SubjectNameKey.objects.bulk_create(
+        [SubjectNameKey(subject=subject, key=k) for k in sorted(matching.blocking_keys(key))]
+    )
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date | None = None,
+    national_number: str = "",
+    is_minor: bool | None = None,
+    is_demo: bool = False,
+) -> Person:
+    """Register a person. Needs ``subjects.add_subject``. The minor flag follows
+    the birth date when known; the pseudonym is generated."""
+    _require(actor, "subjects.add_subject")
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
+    if not first_name or not last_name:
+        raise ValidationError(_("Voornaam en familienaam zijn verplicht."))
+    nrn = normalise_national_number(national_number)
+    if nrn:
+        nrn_birth = be_nn.get_birth_date(nrn)
+        if birth_date and nrn_birth and nrn_birth != birth_date:
+            raise ValidationError({"birth_date": _("De geboortedatum komt niet overeen met het rijksregisternummer.")})
+        birth_date = birth_date or nrn_birth
+    today = timezone.localdate()
+    if birth_date and birth_date > today:
+        raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
+    if birth_date:
+        is_minor = _age_on(birth_date, today) < 18
+    person = Person.objects.create(
+        kind=Subject.Kind.PERSON,
+        first_name=first_name[:100],
+        last_name=last_name[:100],
+        birth_date=birth_date,
+        national_number=nrn,
+        identifier=nrn,
+        is_minor=bool(is_minor),
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    _index(person, matching.person_key(first_name, last_name))
+    audit.record_write(actor=actor, action="subjects.person_created", obj=person, summary="person registered")
+    return person
+
+
+@transaction.atomic
+def enterprise_create(
+    *, actor, name: str, kbo_number: str = "", legal_form: str = "", nace_code: str = "", is_demo: bool = False
+) -> Enterprise:
+    _require(actor, "subjects.add_subject")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("De naam van de onderneming is verplicht."))
+    kbo = normalise_kbo(kbo_number)
+    nace = (nace_code or "").strip()
+    if nace and not re.fullmatch(r"\d{2}(\.?\d{1,3})?", nace):
+        raise ValidationError({"nace_code": _("Een NACE-code bestaat uit cijfers, bv. 56.301.")})
+    enterprise = Enterprise.objects.create(
+        kind=Subject.Kind.ENTERPRISE,
+        name=name[:200],
+        kbo_number=kbo,
+        identifier=kbo,
+        legal_form=(legal_form or "").strip()[:50],
+        nace_code=nace,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    _index(enterprise, matching.organisation_key(name))
+    audit.record_write(actor=actor, action="subjects.enterprise_created", obj=enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def establishment_create(
+    *, actor, name: str, address_text: str = "", sector: str = "", permits: str = "", is_demo: bool = False
+) -> Establishment:
+    _require(actor, "subjects.add_subject")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("De naam van de inrichting is verplicht."))
+    est = Establishment.objects.create(
+        kind=Subject.Kind.ESTABLISHMENT,
+        name=name[:200],
+        address_text=(address_text or "").strip()[:300],
+        sector=(sector or "").strip()[:100],
+        permits=(permits or "").strip(),
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    _index(est, matching.organisation_key(f"{name} {address_text}"))
+    audit.record_write(actor=actor, action="subjects.establishment_created", obj=est)
+    return est
+
+
+@transaction.atomic
+def vehicle_create(*, actor, plate: str, description: str = "", is_demo: bool = False) -> Vehicle:
+    _require(actor, "subjects.add_subject")
+    plate_n = normalise_plate(plate)
+    if not 2 <= len(plate_n) <= 12:
+        raise ValidationError({"plate": _("Geef een geldige nummerplaat op.")})
+    vehicle = Vehicle.objects.create(
+        kind=Subject.Kind.VEHICLE,
+        plate=plate_n,
+        identifier=plate_n,
+        description=(description or "").strip()[:200],
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    audit.record_write(actor=actor, action="subjects.vehicle_created", obj=vehicle)
+    return vehicle
+
+
+@transaction.atomic
+def subject_link_create(
+    *,
+    actor,
+    source_subject: Subject,
+    target_subject: Subject,
+    link_type: str,
+    source: str,
+    valid_from: dt.date | None = None,
+    valid_until: dt.date | None = None,
+) -> SubjectLink:
+    """A typed link between two subjects, with where it comes from and its period."""
+    _require(actor, "subjects.add_subjectlink")
+    if link_type not in SubjectLink.Type.values:
+        raise ValidationError({"link_type": _("Onbekende soort band.")})
+    if source_subject.pk == target_subject.pk:
+        raise ValidationError(_("Een subject kan niet met zichzelf verbonden worden."))
+    if not (source or "").strip():
+        raise ValidationError({"source": _("Vermeld de bron van dit gegeven.")})
+    if valid_from and valid_until and valid_until < valid_from:
+        raise ValidationError({"valid_until": _("De einddatum ligt voor de begindatum.")})
+    link = SubjectLink.objects.create(
+        source_subject=source_subject,
+        target_subject=target_subject,
+        link_type=link_type,
+        source=source.strip()[:200],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        created_by=actor,
+    )
+    audit.record_write(actor=actor, action="subjects.link_created", obj=link, summary=link_type)
+    return link
+
+
+def _snapshot(subject: Subject) -> dict:
+    detail = subject.detail
+    data = {"kind": subject.kind, "id": subject.pk}
+    for field in type(detail)._meta.concrete_fields:
+        if field.model is type(detail) and not field.primary_key and field.name != "subject_ptr":
+            value = getattr(detail, field.attname)
+            data[field.name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
+def merge_conflicts(survivor: Subject, duplicate: Subject) -> list[str]:
+    """Reasons why two subjects cannot be the same (empty list: mergeable)."""
+    problems = []
+    if survivor.kind != duplicate.kind:
+        problems.append(_("Subjecten van een verschillende soort kunnen niet samengevoegd worden."))
+        return problems
+    if survivor.identifier and duplicate.identifier and survivor.identifier != duplicate.identifier:
+        problems.append(_("De identificatienummers verschillen."))
+    if survivor.kind == Subject.Kind.PERSON:
+        a, b = survivor.person, duplicate.person
+        if a.birth_date and b.birth_date and a.birth_date != b.birth_date:
+            problems.append(_("De geboortedata verschillen."))
+    return problems
+
+
+@transaction.atomic
+def subject_merge(*, actor, survivor: Subject, duplicate: Subject, reason: str) -> Subject:
+    """Merge ``duplicate`` into ``survivor``. Needs ``subjects.merge_subject``
+    and both subjects visible to the actor through a case. Case roles and links
+    move to the survivor; the duplicate stays, pointing to the survivor, with a
+    ``SubjectMerge`` snapshot, so history is kept."""
+    from schakel.cases.selectors import subjects_visible_to  # cases builds on subjects
+
+    _require(actor, "subjects.merge_subject")
+    visible = subjects_visible_to(user=actor).filter(pk__in=[survivor.pk, duplicate.pk]).count()
+    if visible != 2 or survivor.pk == duplicate.pk:
+        raise PermissionDenied
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Geef een reden voor de samenvoeging.")})
+    survivor = Subject.objects.select_for_update().get(pk=survivor.pk)
+    duplicate = Subject.objects.select_for_update().get(pk=duplicate.pk)
+    if survivor.merged_into_id or duplicate.merged_into_id:
+        raise ValidationError(_("Een van beide subjecten is al samengevoegd."))
+    problems = merge_conflicts(survivor, duplicate)
+    if problems:
+        raise ValidationError(problems)
+    # Fill identifiers the survivor lacks.
+    if not survivor.identifier and duplicate.identifier:
+        survivor.identifier = duplicate.identifier
+        survivor.save(update_fields=["identifier"])
+        if survivor.kind == Subject.Kind.PERSON:
+            Person.objects.filter(pk=survivor.pk).update(national_number=duplicate.person.national_number)
+        elif survivor.kind == Subject.Kind.ENTERPRISE:
+            Enterprise.objects.filter(pk=survivor.pk).update(kbo_number=duplicate.enterprise.kbo_number)
+    SubjectMerge.objects.create(
+        survivor=survivor,
+        duplicate=duplicate,
+        merged_by=actor,
+        merged_at=timezone.now(),
+        reason=reason.strip()[:500],
+        snapshot=_snapshot(duplicate),
+    )
+    SubjectLink.objects.filter(source_subject=duplicate).exclude(target_subject=survivor).update(
+        source_subject=survivor
+    )
+    SubjectLink.objects.filter(target_subject=duplicate).exclude(source_subject=survivor).update(
+        target_subject=survivor
+    )
+    from schakel.cases.services import case_subjects_repoint
+
+    case_subjects_repoint(duplicate=duplicate, survivor=survivor)
+    duplicate.merged_into = survivor
+    duplicate.save(update_fields=["merged_into"])
+    SubjectNameKey.objects.filter(subject=duplicate).delete()
+    audit.record_write(actor=actor, action="subjects.merged", obj=survivor, summary=f"absorbed subject {duplicate.pk}")
+    return survivor
