@@ -6,3 +6,8 @@ class PlanConfig(AppConfig):
     name = "schakel.plan"
     label = "plan"
     verbose_name = _("Actieplan en opvolging")
+
+    def ready(self):
+        from .plan_queries import register_plan_queries
+
+        register_plan_queries()
