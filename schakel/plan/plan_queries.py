@@ -39,14 +39,14 @@ def _overdue_at(end: date) -> Q:
 
 
 def actions_done(*, start: date, end: date, params: dict) -> Decimal | None:
-    qs = _actions(params).exclude(created_at__date__gt=end)
+    qs = _actions(params)
     if not qs.exists():
         return None
     return Decimal(qs.filter(_done_by(end)).count())
 
 
 def actions_overdue(*, start: date, end: date, params: dict) -> Decimal | None:
-    qs = _actions(params).exclude(created_at__date__gt=end)
+    qs = _actions(params)
     if not qs.exists():
         return None
     return Decimal(qs.filter(_overdue_at(end)).count())
@@ -54,7 +54,7 @@ def actions_overdue(*, start: date, end: date, params: dict) -> Decimal | None:
 
 def actions_on_schedule_share(*, start: date, end: date, params: dict) -> Decimal | None:
     """Percentage of (not cancelled) actions that are done or not yet overdue."""
-    qs = _actions(params).exclude(created_at__date__gt=end).exclude(status="geschrapt")
+    qs = _actions(params).exclude(status="geschrapt")
     total = qs.count()
     if total == 0:
         return None
