@@ -48,6 +48,8 @@ class Command(BaseCommand):
             summary=f"read={result.read} created={result.created} updated={result.updated} "
             f"unchanged={result.unchanged} rejected={result.rejected_count}",
         )
+        if verbosity < 1:
+            return
         for line, reason in result.rejected:
             self.stdout.write(f"regel {line}: afgewezen: {reason}")
         if result.rejected_count > len(result.rejected):

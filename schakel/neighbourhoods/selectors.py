@@ -1,0 +1,200 @@
+"""Reads of the neighbourhoods app: only what the user may see, with the
+related rows fetched in the same query. ``*_get_for`` helpers raise Http404 for
+"missing" and "not allowed" alike."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.http import Http404
+
+from schakel.places import selectors as places
+
+from .models import (
+    BehangtafelSession,
+    ChecklistItem,
+    ChecklistTemplate,
+    FollowUpAction,
+    Incident,
+    Proposal,
+    QrtActivity,
+    Walk,
+    WalkScore,
+)
+
+
+def _perm(user, codename: str) -> bool:
+    return user.is_authenticated and user.has_perm(f"neighbourhoods.{codename}")
+
+
+# --- Incidents -------------------------------------------------------------
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    """Incidents are shared between the partners: everyone with view_incident
+    sees all of them (internal notes are a separate permission)."""
+    if not _perm(user, "view_incident"):
+        return Incident.objects.none()
+    return Incident.objects.select_related("address__street", "organisation")
+
+
+def incident_get_for(*, user, pk: int, perm: str = "view") -> Incident:
+    qs = incidents_visible_to(user)
+    if perm == "change":
+        if not _perm(user, "change_incident"):
+            raise Http404
+        qs = qs.filter(organisation_id=user.organisation_id)
+    try:
+        return qs.get(pk=pk)
+    except Incident.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_read_internal_notes(user) -> bool:
+    return _perm(user, "view_incident_internal_notes")
+
+
+@dataclass
+class Circle:
+    incident: Incident
+    addresses: QuerySet
+    streets: list
+    address_count: int
+
+
+def incident_circle(*, incident: Incident) -> Circle:
+    """The impact circle: addresses and streets within the incident's radius."""
+    addresses = places.addresses_within_xy(x=incident.x, y=incident.y, radius_m=incident.radius_m)
+    streets = places.streets_within(lat=incident.lat, lon=incident.lon, radius_m=incident.radius_m)
+    return Circle(incident, addresses, streets, sum(s.count for s in streets))
+
+
+def overlapping_streets(*, incidents) -> list[tuple[str, int]]:
+    """Streets hit by more than one of the given incidents' circles, with the number of circles."""
+    hits: Counter = Counter()
+    names: dict[int, str] = {}
+    for incident in incidents:
+        for s in places.streets_within(lat=incident.lat, lon=incident.lon, radius_m=incident.radius_m):
+            hits[s.street_id] += 1
+            names[s.street_id] = s.name
+    return sorted(((names[sid], n) for sid, n in hits.items() if n > 1), key=lambda t: (-t[1], t[0]))
+
+
+# --- QRT -------------------------------------------------------------------
+
+
+def qrt_activities_visible_to(user) -> QuerySet[QrtActivity]:
+    """The QRT log of the user's own organisation, for view_qrtactivity holders."""
+    if not _perm(user, "view_qrtactivity"):
+        return QrtActivity.objects.none()
+    return QrtActivity.objects.filter(organisation_id=user.organisation_id).select_related(
+        "address__street", "area", "incident", "created_by"
+    )
+
+
+def qrt_activity_get_for(*, user, pk: int, perm: str = "view") -> QrtActivity:
+    if perm == "change" and not _perm(user, "change_qrtactivity"):
+        raise Http404
+    try:
+        return qrt_activities_visible_to(user).get(pk=pk)
+    except QrtActivity.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+# --- Wijkschouw --------------------------------------------------------------
+
+
+def templates_active() -> QuerySet[ChecklistTemplate]:
+    return ChecklistTemplate.objects.filter(is_active=True).prefetch_related(
+        Prefetch("items", queryset=ChecklistItem.objects.filter(is_active=True))
+    )
+
+
+def walks_visible_to(user) -> QuerySet[Walk]:
+    if not _perm(user, "view_walk"):
+        return Walk.objects.none()
+    return (
+        Walk.objects.filter(organisation_id=user.organisation_id)
+        .select_related("template", "area")
+        .annotate(n_scores=Count("scores", distinct=True), n_actions=Count("actions", distinct=True))
+    )
+
+
+def walk_get_for(*, user, pk: int, perm: str = "view") -> Walk:
+    if perm == "change" and not _perm(user, "change_walk"):
+        raise Http404
+    qs = walks_visible_to(user).prefetch_related(
+        Prefetch("template__items", queryset=ChecklistItem.objects.filter(is_active=True)),
+        Prefetch("scores", queryset=WalkScore.objects.select_related("item")),
+        Prefetch("actions", queryset=FollowUpAction.objects.select_related("score__item")),
+        "team",
+    )
+    try:
+        return qs.get(pk=pk)
+    except Walk.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def followup_get_for(*, user, pk: int) -> FollowUpAction:
+    if not _perm(user, "change_followupaction"):
+        raise Http404
+    try:
+        return FollowUpAction.objects.select_related("walk").get(pk=pk, walk__organisation_id=user.organisation_id)
+    except FollowUpAction.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def area_trend(*, user, area_id: int) -> list[Walk]:
+    """Scored walks of one area, oldest first (the trend chart)."""
+    return list(walks_visible_to(user).filter(area_id=area_id, score__isnull=False).order_by("date", "pk"))
+
+
+# --- Behangtafel -------------------------------------------------------------
+
+
+def _sessions_base(user) -> QuerySet[BehangtafelSession]:
+    if not _perm(user, "view_behangtafelsession"):
+        return BehangtafelSession.objects.none()
+    return BehangtafelSession.objects.filter(organisation_id=user.organisation_id)
+
+
+def sessions_visible_to(user) -> QuerySet[BehangtafelSession]:
+    return _sessions_base(user).select_related("area").annotate(n_proposals=Count("proposals"))
+
+
+def session_get_for(*, user, pk: int) -> BehangtafelSession:
+    qs = sessions_visible_to(user).prefetch_related(
+        Prefetch("proposals", queryset=Proposal.objects.select_related("theme")), "team"
+    )
+    try:
+        return qs.get(pk=pk)
+    except BehangtafelSession.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def behangtafel_summary(*, user) -> list[dict]:
+    """Per area: sessions, residents, proposals and how many were followed up."""
+    sessions = _sessions_base(user)
+    per_area = {
+        r["area_id"]: r
+        for r in sessions.order_by()
+        .values("area_id", "area__name")
+        .annotate(n=Count("pk", distinct=True), residents=Sum("residents_count"))
+    }
+    proposals = (
+        Proposal.objects.filter(session__in=sessions.values("pk"))
+        .order_by()
+        .values("session__area_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for r in per_area.values():
+        r.update(proposals=0, followed_up=0)
+    for p in proposals:
+        row = per_area.get(p["session__area_id"])
+        if row is not None:
+            row["proposals"] += p["n"]
+            if p["status"] != Proposal.Status.NEW:
+                row["followed_up"] += p["n"]
+    return sorted(per_area.values(), key=lambda r: r["area__name"] or "")

@@ -1,0 +1,424 @@
+"""Writes of the neighbourhoods app. Every service checks the permission
+itself, runs in one transaction and writes an audit event (without personal
+data in the summary). Records belong to the organisation of their creator;
+only users of that organisation change them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schakel.audit import services as audit
+from schakel.places import geo
+from schakel.places.models import Address, Area
+
+from . import photos, scoring
+from .models import (
+    BehangtafelSession,
+    ChecklistItem,
+    ChecklistTemplate,
+    FollowUpAction,
+    FollowUpStatusChange,
+    Incident,
+    Proposal,
+    ProposalTheme,
+    QrtActivity,
+    Walk,
+    WalkScore,
+)
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not actor.is_authenticated or not actor.has_perm(f"neighbourhoods.{perm}"):
+        raise PermissionDenied
+
+
+def _require_owner(actor, obj) -> None:
+    if obj.organisation_id != actor.organisation_id:
+        raise PermissionDenied
+
+
+def _text(value, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise ValidationError(_("Tekst is te lang (maximaal %(n)s tekens).") % {"n": limit})
+    return value
+
+
+def _location(*, address: Address | None, lat, lon, required: bool) -> tuple[float | None, float | None]:
+    if address is not None:
+        return address.lat, address.lon
+    if lat in (None, "") or lon in (None, ""):
+        if required:
+            raise ValidationError(_("Kies een adres of een punt op de kaart."))
+        return None, None
+    try:
+        lat, lon = float(lat), float(lon)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Ongeldige coördinaten.")) from exc
+    if not geo.in_belgium(lat, lon):
+        raise ValidationError(_("Dit punt ligt niet in België."))
+    return lat, lon
+
+
+# --- Incidents -----------------------------------------------------------
+
+INCIDENT_FIELDS = ("kind", "occurred_at", "public_summary", "internal_notes", "police_reference", "damage", "radius_m")
+
+
+def _incident_apply(incident: Incident, *, address, lat, lon, location_label, **fields) -> None:
+    if fields.get("kind") not in Incident.Kind.values:
+        raise ValidationError(_("Kies een soort incident."))
+    occurred_at = fields.get("occurred_at")
+    if not isinstance(occurred_at, dt.datetime):
+        raise ValidationError(_("Geef datum en uur van het incident."))
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    if occurred_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError(_("Een incident kan niet in de toekomst liggen."))
+    radius = int(fields.get("radius_m") or 250)
+    if not 25 <= radius <= 2000:
+        raise ValidationError(_("De straal moet tussen 25 en 2000 meter liggen."))
+    summary = _text(fields.get("public_summary"), 2000)
+    if not summary:
+        raise ValidationError(_("Een publieke samenvatting is verplicht."))
+    lat, lon = _location(address=address, lat=lat, lon=lon, required=True)
+    incident.kind = fields["kind"]
+    incident.occurred_at = occurred_at
+    incident.radius_m = radius
+    incident.public_summary = summary
+    incident.internal_notes = _text(fields.get("internal_notes"), 5000)
+    incident.police_reference = _text(fields.get("police_reference"), 60)
+    incident.damage = _text(fields.get("damage"), 2000)
+    incident.address = address
+    incident.lat, incident.lon = lat, lon
+    incident.x, incident.y = geo.to_lambert(lat, lon)
+    label = _text(location_label, 200) or (address.street.name_nl if address else "")
+    incident.location_label = label or f"{lat:.5f}, {lon:.5f}"
+
+
+@transaction.atomic
+def incident_create(
+    *, actor, address: Address | None = None, lat=None, lon=None, location_label: str = "", is_demo=False, **fields
+) -> Incident:
+    """Register an incident. Needs neighbourhoods.add_incident."""
+    _require(actor, "add_incident")
+    incident = Incident(organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo)
+    _incident_apply(incident, address=address, lat=lat, lon=lon, location_label=location_label, **fields)
+    incident.save()
+    audit.record_write(actor=actor, action="neighbourhoods.incident_created", obj=incident)
+    return incident
+
+
+@transaction.atomic
+def incident_update(
+    *, actor, incident: Incident, address: Address | None = None, lat=None, lon=None, location_label="", **fields
+) -> Incident:
+    """Change an incident of the actor's organisation. Needs change_incident;
+    the internal notes and police reference are kept unless the actor may read them."""
+    _require(actor, "change_incident")
+    _require_owner(actor, incident)
+    if not actor.has_perm("neighbourhoods.view_incident_internal_notes"):
+        fields["internal_notes"] = incident.internal_notes
+        fields["police_reference"] = incident.police_reference
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _incident_apply(incident, address=address, lat=lat, lon=lon, location_label=location_label, **fields)
+    incident.save()
+    audit.record_write(actor=actor, action="neighbourhoods.incident_changed", obj=incident)
+    return incident
+
+
+# --- QRT activities ------------------------------------------------------
+
+
+def _activity_apply(activity: QrtActivity, *, actor, data: dict) -> None:
+    if data.get("kind") not in QrtActivity.Kind.values:
+        raise ValidationError(_("Kies een soort activiteit."))
+    date = data.get("date")
+    if not isinstance(date, dt.date):
+        raise ValidationError(_("Geef een datum."))
+    if date > timezone.localdate():
+        raise ValidationError(_("Een activiteit kan niet in de toekomst liggen."))
+    try:
+        duration = int(data.get("duration_minutes") or 0)
+        reached = int(data.get("residents_reached") or 0)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Duur en aantal bewoners moeten getallen zijn.")) from exc
+    if not 1 <= duration <= 24 * 60:
+        raise ValidationError(_("De duur moet tussen 1 en 1440 minuten liggen."))
+    if not 0 <= reached <= 100_000:
+        raise ValidationError(_("Het aantal bereikte bewoners is ongeldig."))
+    address, area, incident = data.get("address"), data.get("area"), data.get("incident")
+    lat, lon = _location(address=address, lat=data.get("lat"), lon=data.get("lon"), required=False)
+    if area is None and lat is not None:
+        from schakel.places.selectors import area_containing
+
+        area = area_containing(lat=lat, lon=lon)
+    if lat is None and area is None:
+        raise ValidationError(_("Geef een adres, een punt of een gebied."))
+    activity.kind = data["kind"]
+    activity.date = date
+    activity.duration_minutes = duration
+    activity.residents_reached = reached
+    activity.address, activity.area, activity.incident = address, area, incident
+    activity.lat, activity.lon = lat, lon
+    activity.notes = _text(data.get("notes"), 3000)
+    activity.prevpol_referral = bool(data.get("prevpol_referral"))
+
+
+@transaction.atomic
+def qrt_activity_create(*, actor, is_demo: bool = False, **data) -> QrtActivity:
+    """Log a QRT activity. Needs neighbourhoods.add_qrtactivity."""
+    _require(actor, "add_qrtactivity")
+    activity = QrtActivity(organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo)
+    _activity_apply(activity, actor=actor, data=data)
+    activity.save()
+    audit.record_write(actor=actor, action="neighbourhoods.qrt_activity_created", obj=activity)
+    return activity
+
+
+@transaction.atomic
+def qrt_activity_update(*, actor, activity: QrtActivity, **data) -> QrtActivity:
+    """Change a QRT activity of the actor's organisation. Needs change_qrtactivity."""
+    _require(actor, "change_qrtactivity")
+    _require_owner(actor, activity)
+    _activity_apply(activity, actor=actor, data=data)
+    activity.save()
+    audit.record_write(actor=actor, action="neighbourhoods.qrt_activity_changed", obj=activity)
+    return activity
+
+
+# --- Wijkschouw ----------------------------------------------------------
+
+
+@transaction.atomic
+def checklist_template_save(
+    *,
+    actor,
+    name: str,
+    items: list[tuple[str, int]],
+    scale: str = ChecklistTemplate.Scale.CROW,
+    numeric_min: int = 1,
+    numeric_max: int = 5,
+    description: str = "",
+    template: ChecklistTemplate | None = None,
+) -> ChecklistTemplate:
+    """Create or edit a checklist template and its items (label, weight).
+    Needs neighbourhoods.change_checklisttemplate. Items that disappear from
+    the list are deactivated (old walks keep their scores)."""
+    _require(actor, "change_checklisttemplate")
+    name = _text(name, 160)
+    if not name:
+        raise ValidationError(_("Een sjabloon heeft een naam nodig."))
+    if scale not in ChecklistTemplate.Scale.values:
+        raise ValidationError(_("Onbekende schaal."))
+    if scale == ChecklistTemplate.Scale.NUMERIC and not (0 <= numeric_min < numeric_max <= 100):
+        raise ValidationError(_("Het minimum moet kleiner zijn dan het maximum (0 tot 100)."))
+    cleaned = []
+    for label, weight in items:
+        label = _text(label, 200)
+        if label:
+            if not 1 <= int(weight) <= 10:
+                raise ValidationError(_("Het gewicht van een item ligt tussen 1 en 10."))
+            cleaned.append((label, int(weight)))
+    if not cleaned:
+        raise ValidationError(_("Een sjabloon heeft minstens één item nodig."))
+    if ChecklistTemplate.objects.filter(name=name).exclude(pk=getattr(template, "pk", None)).exists():
+        raise ValidationError(_("Er bestaat al een sjabloon met deze naam."))
+    created = template is None
+    template = template or ChecklistTemplate()
+    template.name, template.description, template.scale = name, _text(description, 2000), scale
+    template.numeric_min, template.numeric_max = numeric_min, numeric_max
+    template.save()
+    existing = {i.label: i for i in template.items.all()}
+    keep = set()
+    for order, (label, weight) in enumerate(cleaned, start=1):
+        item = existing.get(label) or ChecklistItem(template=template, label=label)
+        item.order, item.weight, item.is_active = order, weight, True
+        item.save()
+        keep.add(item.pk)
+    template.items.exclude(pk__in=keep).update(is_active=False)
+    action = "created" if created else "changed"
+    audit.record_write(actor=actor, action=f"neighbourhoods.checklist_template_{action}", obj=template)
+    return template
+
+
+@transaction.atomic
+def walk_create(
+    *,
+    actor,
+    template: ChecklistTemplate,
+    date: dt.date,
+    area: Area | None = None,
+    route: str = "",
+    team=(),
+    is_demo=False,
+) -> Walk:
+    """Start a wijkschouw. Needs neighbourhoods.add_walk."""
+    _require(actor, "add_walk")
+    if not template.is_active:
+        raise ValidationError(_("Dit sjabloon is niet meer actief."))
+    if not isinstance(date, dt.date) or date > timezone.localdate():
+        raise ValidationError(_("Geef een datum die niet in de toekomst ligt."))
+    route = _text(route, 300)
+    if area is None and not route:
+        raise ValidationError(_("Kies een gebied of beschrijf de route."))
+    walk = Walk.objects.create(
+        template=template,
+        area=area,
+        route=route,
+        date=date,
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    walk.team.set([u for u in team if u.organisation_id == actor.organisation_id] or [actor])
+    audit.record_write(actor=actor, action="neighbourhoods.walk_created", obj=walk)
+    return walk
+
+
+def _recompute(walk: Walk) -> None:
+    t = walk.template
+    rows = WalkScore.objects.filter(walk=walk).values_list("item_id", "item__weight", "value")
+    walk.score = scoring.walk_score(rows, scale=t.scale, numeric_min=t.numeric_min, numeric_max=t.numeric_max)
+    walk.save(update_fields=["score", "updated_at"])
+
+
+@transaction.atomic
+def walk_score_add(
+    *, actor, walk: Walk, item: ChecklistItem, value: str, remark: str = "", lat=None, lon=None, photo=None
+) -> WalkScore:
+    """Score one item of a walk at a point, with an optional photo (checked,
+    metadata stripped). Needs change_walk and the walk's organisation."""
+    _require(actor, "change_walk")
+    _require_owner(actor, walk)
+    if item.template_id != walk.template_id or not item.is_active:
+        raise ValidationError(_("Dit item hoort niet bij het sjabloon van deze schouw."))
+    t = walk.template
+    value = (value or "").strip().upper()
+    try:
+        scoring.normalise(value, scale=t.scale, numeric_min=t.numeric_min, numeric_max=t.numeric_max)
+    except ValueError as exc:
+        if t.scale == ChecklistTemplate.Scale.CROW:
+            raise ValidationError(_("Kies een score A+, A, B, C of D.")) from exc
+        raise ValidationError(
+            _("Geef een score van %(min)s tot %(max)s.") % {"min": t.numeric_min, "max": t.numeric_max}
+        ) from exc
+    lat, lon = _location(address=None, lat=lat, lon=lon, required=False)
+    score = WalkScore(walk=walk, item=item, value=value, remark=_text(remark, 2000), lat=lat, lon=lon)
+    if photo:
+        score.photo = photos.clean_photo(photo)
+    score.save()
+    _recompute(walk)
+    audit.record_write(actor=actor, action="neighbourhoods.walk_score_added", obj=score)
+    return score
+
+
+@transaction.atomic
+def followup_create(
+    *, actor, walk: Walk, service: str, description: str, score: WalkScore | None = None
+) -> FollowUpAction:
+    """Turn a finding into a follow-up action for a city service. Needs change_walk."""
+    _require(actor, "change_walk")
+    _require_owner(actor, walk)
+    service, description = _text(service, 160), _text(description, 2000)
+    if not service or not description:
+        raise ValidationError(_("Geef de stadsdienst en een omschrijving."))
+    if score is not None and score.walk_id != walk.pk:
+        raise ValidationError(_("Deze score hoort niet bij deze schouw."))
+    action = FollowUpAction.objects.create(walk=walk, score=score, service=service, description=description)
+    FollowUpStatusChange.objects.create(action=action, from_status="", to_status=action.status, by=actor)
+    audit.record_write(actor=actor, action="neighbourhoods.followup_created", obj=action)
+    return action
+
+
+@transaction.atomic
+def followup_transition(*, actor, action: FollowUpAction, to_status: str, note: str = "") -> FollowUpAction:
+    """Move a follow-up action along FollowUpAction.TRANSITIONS; the change is appended to its history."""
+    _require(actor, "change_followupaction")
+    _require_owner(actor, action.walk)
+    action = FollowUpAction.objects.select_for_update().get(pk=action.pk)
+    if to_status not in FollowUpAction.TRANSITIONS.get(action.status, set()):
+        raise ValidationError(_("Deze statuswijziging is niet toegelaten."))
+    FollowUpStatusChange.objects.create(
+        action=action, from_status=action.status, to_status=to_status, by=actor, note=_text(note, 300)
+    )
+    action.status = to_status
+    action.save(update_fields=["status", "updated_at"])
+    audit.record_write(actor=actor, action="neighbourhoods.followup_status_changed", obj=action, summary=to_status)
+    return action
+
+
+# --- Behangtafel ---------------------------------------------------------
+
+
+@transaction.atomic
+def behangtafel_session_create(
+    *,
+    actor,
+    date: dt.date,
+    place: str,
+    area: Area | None = None,
+    residents_count: int = 0,
+    notes: str = "",
+    team=(),
+    is_demo=False,
+) -> BehangtafelSession:
+    """Record a behangtafel session. Needs neighbourhoods.add_behangtafelsession."""
+    _require(actor, "add_behangtafelsession")
+    place = _text(place, 200)
+    if not place:
+        raise ValidationError(_("Geef de plaats van de sessie."))
+    if not isinstance(date, dt.date) or date > timezone.localdate():
+        raise ValidationError(_("Geef een datum die niet in de toekomst ligt."))
+    if not 0 <= int(residents_count) <= 10_000:
+        raise ValidationError(_("Het aantal bewoners is ongeldig."))
+    session = BehangtafelSession.objects.create(
+        date=date,
+        place=place,
+        area=area,
+        residents_count=int(residents_count),
+        notes=_text(notes, 3000),
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        is_demo=is_demo,
+    )
+    session.team.set([u for u in team if u.organisation_id == actor.organisation_id] or [actor])
+    audit.record_write(actor=actor, action="neighbourhoods.behangtafel_created", obj=session)
+    return session
+
+
+@transaction.atomic
+def proposal_add(
+    *, actor, session: BehangtafelSession, text: str, theme: ProposalTheme, support_count: int = 0
+) -> Proposal:
+    """Add a residents' proposal to a session. Needs add_behangtafelsession and the session's organisation."""
+    _require(actor, "add_behangtafelsession")
+    _require_owner(actor, session)
+    text = _text(text, 1000)
+    if not text:
+        raise ValidationError(_("Het voorstel is leeg."))
+    if not theme.is_active:
+        raise ValidationError(_("Dit thema is niet meer actief."))
+    if not 0 <= int(support_count) <= 10_000:
+        raise ValidationError(_("Het aantal steunbetuigingen is ongeldig."))
+    proposal = Proposal.objects.create(session=session, text=text, theme=theme, support_count=int(support_count))
+    audit.record_write(actor=actor, action="neighbourhoods.proposal_added", obj=proposal)
+    return proposal
+
+
+@transaction.atomic
+def proposal_set_status(*, actor, proposal: Proposal, status: str) -> Proposal:
+    """Record the follow-up status of a proposal. Needs change_behangtafelsession."""
+    _require(actor, "change_behangtafelsession")
+    _require_owner(actor, proposal.session)
+    if status not in Proposal.Status.values:
+        raise ValidationError(_("Onbekende status."))
+    proposal.status = status
+    proposal.save(update_fields=["status", "updated_at"])
+    audit.record_write(actor=actor, action="neighbourhoods.proposal_status_changed", obj=proposal, summary=status)
+    return proposal
