@@ -235,3 +235,24 @@ def test_any_sequence_of_events_verifies(ops):
             if ip is not None:
                 assert ipaddress.ip_address(event.ip) == ipaddress.ip_address(ip)
         transaction.set_rollback(True)
+
+
+def test_audit_verify_passes_on_the_demo_data(seeded, client):
+    # Seed, then a few real requests that write events (a failed login among them).
+    from django.urls import reverse
+
+    response = client.post(reverse("accounts:login"), {"email": "nobody@example.test", "password": "wrong"})
+    failed = AuditEvent.objects.get(action="auth.login_failed", actor_label="nobody@example.test")
+    assert failed.organisation_id is None
+    assert failed.request_id == response["X-Request-ID"]
+    ok, out = run_verify()
+    assert ok, out
+    assert f"{AuditEvent.objects.count()} events checked" in out
+
+
+def test_audit_verify_rejects_a_bad_batch_size():
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("audit_verify", batch_size=0)
