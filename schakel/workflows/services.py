@@ -201,8 +201,12 @@ def _sync(instance: ProcessInstance, wf: BpmnWorkflow, *, now: datetime, event: 
     instance.state = _serializer.serialize_json(wf)
     instance.path = path
     instance.current = [t.task_spec.bpmn_id for t in ready]
+    # Task data flows from task to task; the workflow's own data is only filled
+    # at the end. The variables so far are those of the last completed task.
+    merged = dict(completed[-1].data) if completed else {}
+    merged.update(wf.data)
     instance.data = {
-        k: v for k, v in wf.data.items() if isinstance(v, (str, int, float, bool)) and not k.startswith("_")
+        k: v for k, v in merged.items() if isinstance(v, (str, int, float, bool)) and not str(k).startswith("_")
     }
     instance.next_timer_at = next_timer
     if wf.is_completed():

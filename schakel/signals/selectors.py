@@ -1,0 +1,145 @@
+"""Reads of the signals app. Every selector takes the user and returns only
+what that user may see.
+
+Who sees a signal:
+- its reporter: the status and the feedback, never the handling;
+- members of a team that had it in their queue, with ``signals.triage_signal``;
+- holders of ``signals.view_all_signals``: every non-youth signal;
+- youth signals (category flagged youth): only with ``signals.view_youth_signal``
+  on top of the above (the OSP), whatever else the user holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from schakel.places import geo
+
+from .models import Category, Signal, SignalAccess
+
+FULL = "full"
+STATUS_ONLY = "status"
+
+
+def _base() -> QuerySet[Signal]:
+    return Signal.objects.select_related("category__parent", "team__organisation", "area", "address__street")
+
+
+def _youth_q() -> Q:
+    return Q(category__is_youth=True) | Q(category__parent__is_youth=True)
+
+
+def handling_q(user) -> Q:
+    """Signals the user may see in full (not as reporter)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    if user.has_perm("signals.triage_signal"):
+        teams = user.units.values("pk")
+        q |= Exists(SignalAccess.objects.filter(signal=OuterRef("pk"), team__in=teams))
+    if user.has_perm("signals.view_all_signals"):
+        q |= ~_youth_q()
+    if not user.has_perm("signals.view_youth_signal"):
+        q &= ~_youth_q()
+    return q
+
+
+def signals_visible_to(user) -> QuerySet[Signal]:
+    """Signals the user may see in full."""
+    return _base().filter(handling_q(user))
+
+
+def signal_get_for(*, user, pk) -> tuple[Signal, str]:
+    """(signal, FULL or STATUS_ONLY); Http404 for missing and not allowed alike."""
+    if not user.is_authenticated:
+        raise Http404
+    signal = _base().select_related("instance__definition", "youth_instance__definition").filter(pk=pk).first()
+    if signal is None:
+        raise Http404
+    if Signal.objects.filter(pk=signal.pk).filter(handling_q(user)).exists():
+        return signal, FULL
+    if signal.reporter_id == user.pk:
+        return signal, STATUS_ONLY
+    raise Http404
+
+
+def my_signals(user) -> QuerySet[Signal]:
+    """The user's own reports (status only)."""
+    return Signal.objects.select_related("category__parent").filter(reporter=user).order_by("-created_at")
+
+
+@dataclass
+class QueueFilters:
+    category: Category | None = None
+    status: str = ""
+    overdue: bool = False
+    team: int | None = None
+
+
+def queue_for(user, filters: QueueFilters | None = None) -> QuerySet[Signal]:
+    """Signals with an open step in one of the user's teams, nearest deadline first."""
+    filters = filters or QueueFilters()
+    if not user.is_authenticated or not user.has_perm("signals.triage_signal"):
+        return Signal.objects.none()
+    teams = list(user.units.values_list("pk", flat=True))
+    qs = _base().filter(team__in=teams).exclude(current_task="")
+    if not user.has_perm("signals.view_youth_signal"):
+        qs = qs.exclude(_youth_q())
+    if filters.team:
+        qs = qs.filter(team=filters.team)
+    if filters.category:
+        qs = qs.filter(Q(category=filters.category) | Q(category__parent=filters.category))
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.overdue:
+        qs = qs.filter(task_due_at__lt=timezone.now())
+    return qs.order_by("task_due_at", "triage_due_at", "pk")
+
+
+def related_signals(*, user, signal: Signal, radius_m: float = 250, months: int = 12) -> list[Signal]:
+    """Visible signals of the same category within ``radius_m`` and ``months``,
+    or at the same address. Uses the places grid cells as prefilter."""
+    since = signal.created_at - timedelta(days=int(months * 30.44))
+    q = Q(pk__in=[])
+    if signal.address_id:
+        q |= Q(address_id=signal.address_id)
+    if signal.x is not None:
+        cells = Q()
+        for lo, hi in geo.cell_ranges(signal.x, signal.y, radius_m):
+            cells |= Q(cell__range=(lo, hi))
+        q |= Q(cells, category=signal.category, created_at__gte=since)
+    rows = list(signals_visible_to(user).filter(q).exclude(pk=signal.pk).order_by("-created_at")[:50])
+    result = []
+    for other in rows:
+        if other.address_id and other.address_id == signal.address_id:
+            other.relation = "address"
+            result.append(other)
+        elif other.x is not None and signal.x is not None and geo.distance_m(other, signal) <= radius_m:
+            other.relation = "nearby"
+            result.append(other)
+    return result[:20]
+
+
+def map_points(user) -> list[dict]:
+    """Non-youth signals with a location (youth signals are never mapped)."""
+    rows = (
+        signals_visible_to(user)
+        .exclude(_youth_q())
+        .exclude(lat__isnull=True)
+        .order_by("-created_at")
+        .values("pk", "lat", "lon", "category__name", "status")[:2000]
+    )
+    return list(rows)
+
+
+def categories_for_select() -> QuerySet[Category]:
+    return (
+        Category.objects.filter(active=True)
+        .select_related("parent")
+        .order_by("parent__order", "parent__name", "order", "name")
+    )

@@ -1,0 +1,490 @@
+"""Writes of the signals app.
+
+Every function is keyword-only, runs in a transaction, checks its permission
+and writes an audit event. The process side (status, team, deadlines of the
+current step) follows the BPMN instance through ``_on_process``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schakel.audit import services as audit
+from schakel.places import geo
+from schakel.places import selectors as places
+from schakel.workflows import services as workflows
+from schakel.workflows.models import ProcessInstance, WorkItem
+
+from .models import (
+    Attachment,
+    Category,
+    DeletionProof,
+    Invitation,
+    RoutingRule,
+    Signal,
+    SignalAccess,
+    SignalEvent,
+)
+from .uploads import check_uploads
+
+TRIAGE_PROCESS = "signaal_triage"
+YOUTH_PROCESS = "jongeren_vroegdetectie"
+INTAKE_LANE = "Intake en triage"
+SUBJECT = "signals.signal"
+ROUTES = {"obh", "politie", "stad", "osp"}
+# Choices that end a signal without follow-up: they need a written reason.
+CLOSING_CHOICES = {"afsluiten", "geen_zorg"}
+MAX_DESCRIPTION = 5000
+
+
+def _feedback_text() -> str:
+    # Deliberately says nothing about what happens next (brief: never reveal).
+    return _("Bedankt voor uw melding. Ze werd ontvangen en behandeld.")
+
+
+def route_for(*, category: Category, area) -> RoutingRule | None:
+    """The first active rule matching the category (or its parent) and the area."""
+    cats = [category.pk] + ([category.parent_id] if category.parent_id else [])
+    return (
+        RoutingRule.objects.select_related("team")
+        .filter(active=True)
+        .filter(Q(category__isnull=True) | Q(category__in=cats))
+        .filter(Q(area__isnull=True) | Q(area=area) if area else Q(area__isnull=True))
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def _event(signal, *, kind, actor=None, status="", team=None, text=""):
+    SignalEvent.objects.create(
+        signal=signal, at=timezone.now(), kind=kind, actor=actor, status=status, team=team, text=text
+    )
+
+
+def _set_status(signal: Signal, status: str, *, actor=None) -> None:
+    if signal.status != status:
+        signal.status = status
+        _event(signal, kind=SignalEvent.Kind.STATUS, status=status, actor=actor)
+
+
+def _clean_text(value: str, *, limit: int, field: str) -> str:
+    value = (value or "").replace("\x00", "").strip()
+    if len(value) > limit:
+        raise ValidationError({field: _("Maximaal %(n)s tekens.") % {"n": limit}})
+    return value
+
+
+def _may_report(actor, invitation) -> bool:
+    if invitation is not None:
+        return True
+    return bool(actor and actor.is_authenticated and actor.has_perm("signals.add_signal"))
+
+
+@transaction.atomic
+def signal_create(
+    *,
+    actor,
+    category: Category,
+    description: str,
+    observed_at: datetime,
+    channel: str = Signal.Channel.STAFF,
+    address=None,
+    lat: float | None = None,
+    lon: float | None = None,
+    location_text: str = "",
+    subjects_text: str = "",
+    youth_identifier: str = "",
+    confidentiality: str = Signal.Confidentiality.NORMAL,
+    attachments=(),
+    invitation: Invitation | None = None,
+    reporter_organisation: str = "",
+    reporter_function: str = "",
+    reporter_contact: str = "",
+    is_demo: bool = False,
+) -> Signal:
+    """Register a signal and start its triage process.
+
+    Staff need ``signals.add_signal``; a partner submission passes a checked
+    ``invitation`` instead (actor None). Raises ValidationError (nothing is
+    stored) for bad input: empty or too long text, a date in the future, a
+    location outside Belgium, personal details on a youth signal beyond the
+    minimum, an attachment that is too large or not what its name says.
+    """
+    if not _may_report(actor, invitation):
+        raise PermissionDenied
+    errors = {}
+    description = _clean_text(description, limit=MAX_DESCRIPTION, field="description")
+    if not description:
+        errors["description"] = _("Beschrijf wat u hebt vastgesteld.")
+    if category is None or not category.active:
+        errors["category"] = _("Kies een actieve categorie.")
+    now = timezone.now()
+    if observed_at is None or timezone.is_naive(observed_at):
+        errors["observed_at"] = _("Geef aan wanneer u dit vaststelde.")
+    elif observed_at > now + timedelta(minutes=10):
+        errors["observed_at"] = _("Het tijdstip ligt in de toekomst.")
+    elif observed_at < now - timedelta(days=3 * 365):
+        errors["observed_at"] = _("Het tijdstip ligt meer dan drie jaar terug.")
+    if confidentiality not in Signal.Confidentiality.values:
+        errors["confidentiality"] = _("Kies een vertrouwelijkheidsniveau.")
+    youth = bool(category and category.youth)
+    subjects_text = _clean_text(subjects_text, limit=2000, field="subjects_text")
+    youth_identifier = _clean_text(youth_identifier, limit=80, field="youth_identifier")
+    if youth and subjects_text:
+        errors["subjects_text"] = _(
+            "Bij een jongerensignaal noteert u alleen voornaam of initialen en geboortejaar, geen andere personen."
+        )
+    if not youth and youth_identifier:
+        errors["youth_identifier"] = _("Alleen bij een jongerensignaal.")
+    if (lat is None) != (lon is None):
+        errors["lat"] = _("Geef zowel breedte- als lengtegraad.")
+    elif lat is not None and not geo.in_belgium(lat, lon):
+        errors["lat"] = _("Deze plaats ligt niet in België.")
+    if errors:
+        raise ValidationError(errors)
+    files = check_uploads(attachments)
+
+    if address is not None:
+        lat, lon, x, y = address.lat, address.lon, address.x, address.y
+    elif lat is not None:
+        x, y = geo.to_lambert(lat, lon)
+    else:
+        x = y = None
+    area = places.area_containing(lat=lat, lon=lon) if lat is not None else None
+    rule = route_for(category=category, area=area)
+    team = rule.team if rule else None
+    signal = Signal.objects.create(
+        channel=channel,
+        reporter=actor if actor is not None and actor.is_authenticated else None,
+        invitation=invitation,
+        reporter_organisation=_clean_text(reporter_organisation, limit=160, field="reporter_organisation"),
+        reporter_function=_clean_text(reporter_function, limit=160, field="reporter_function"),
+        reporter_contact=_clean_text(reporter_contact, limit=200, field="reporter_contact"),
+        observed_at=observed_at,
+        category=category,
+        address=address,
+        area=area,
+        location_text=_clean_text(location_text, limit=200, field="location_text"),
+        lat=lat,
+        lon=lon,
+        x=x,
+        y=y,
+        cell=geo.cell_of(x, y) if x is not None else None,
+        description=description,
+        subjects_text=subjects_text,
+        youth_identifier=youth_identifier,
+        confidentiality=confidentiality,
+        team=team,
+        triage_due_at=now + timedelta(days=category.setting("triage_days", 5)),
+        is_demo=is_demo,
+    )
+    _event(signal, kind=SignalEvent.Kind.STATUS, status=signal.status, actor=signal.reporter, team=team)
+    for f in files:
+        att = Attachment(
+            signal=signal, original_name=f.name, content_type=f.content_type, size=len(f.data), sha256=f.sha256
+        )
+        att.file.save(f.sha256[:16], ContentFile(f.data), save=False)
+        att.save()
+    audit.record_write(
+        actor=signal.reporter,
+        action="signals.signal_created",
+        obj=signal,
+        summary=f"channel {channel}, category {category.code}",
+    )
+    instance = workflows.instance_start(
+        actor=signal.reporter,
+        key=TRIAGE_PROCESS,
+        subject_type=SUBJECT,
+        subject_id=str(signal.pk),
+        data={"jeugd": youth},
+        team_overrides={INTAKE_LANE: team.pk} if team else None,
+    )
+    signal.refresh_from_db()
+    signal.instance = instance
+    signal.save(update_fields=["instance"])
+    return signal
+
+
+@receiver(workflows.process_advanced)
+def _on_process(sender, instance: ProcessInstance, event: str, **kwargs) -> None:
+    """Follow the process: status, team and deadline of the current step, the
+    youth process after routing to the OSP, feedback at the end."""
+    if instance.subject_type != SUBJECT:
+        return
+    signal = Signal.objects.select_related("category__parent", "team").filter(pk=int(instance.subject_id)).first()
+    if signal is None:
+        return
+    now = timezone.now()
+    data = instance.data
+    key = instance.definition.key
+    if key == TRIAGE_PROCESS:
+        closing = "afsluiten" in (data.get("beoordeling"), data.get("privacy"), data.get("route"))
+        if signal.triaged_at is None and (closing or data.get("route") in ROUTES):
+            signal.triaged_at = now
+            if not closing:
+                _set_status(signal, Signal.Status.ROUTED)
+        if data.get("jeugdproces") == "start" and signal.youth_instance_id is None:
+            youth = workflows.instance_start(
+                actor=None, key=YOUTH_PROCESS, subject_type=SUBJECT, subject_id=str(signal.pk), data={}
+            )
+            signal.youth_instance = youth
+            signal.refresh_from_db(fields=["team", "current_task", "task_due_at", "status"])
+            _set_status(signal, Signal.Status.FOLLOW_UP)
+        if event == "completed":
+            if data.get("terugkoppeling") == "verzonden" and not signal.feedback:
+                signal.feedback = _feedback_text()
+            if closing:
+                _set_status(signal, Signal.Status.CLOSED_NO_FOLLOWUP)
+                signal.closed_at = now
+            elif signal.youth_instance_id is None:
+                _set_status(signal, Signal.Status.CLOSED)
+                signal.closed_at = now
+    elif key == YOUTH_PROCESS and event == "completed":
+        _set_status(
+            signal, Signal.Status.CLOSED_NO_FOLLOWUP if data.get("beslissing") == "geen_zorg" else Signal.Status.CLOSED
+        )
+        signal.closed_at = now
+    # The current step: the open work item of the signal's processes, if any.
+    item = (
+        WorkItem.objects.select_related("team__organisation")
+        .filter(instance_id__in={instance.pk, signal.instance_id, signal.youth_instance_id} - {None})
+        .filter(status=WorkItem.Status.OPEN)
+        .order_by("-pk")
+        .first()
+    )
+    if item is None:
+        signal.current_task = ""
+        signal.task_due_at = None
+    else:
+        if item.team_id and item.team_id != signal.team_id:
+            previous = signal.team
+            signal.team = item.team
+            _event(signal, kind=SignalEvent.Kind.ASSIGNMENT, team=item.team)
+            if previous is not None and previous.organisation_id != item.team.organisation_id:
+                audit.record_disclosure(
+                    actor=None,
+                    obj=signal,
+                    recipient_organisation=item.team.organisation,
+                    legal_ground=_("Routering van een signaal volgens protocolakkoord (art. 20 WVG)"),
+                    purpose=_("opvolging van een signaal"),
+                )
+        if item.team_id:
+            SignalAccess.objects.get_or_create(signal=signal, team_id=item.team_id)
+        signal.current_task = item.name
+        signal.task_due_at = item.due_at
+    signal.save()
+
+
+def _visible_work_item(actor, signal: Signal, item_pk: int) -> WorkItem:
+    from .selectors import signal_get_for
+
+    signal_get_for(user=actor, pk=signal.pk)  # 404 if not visible
+    item = (
+        WorkItem.objects.select_related("instance")
+        .filter(pk=item_pk, instance_id__in=[signal.instance_id, signal.youth_instance_id])
+        .first()
+    )
+    if item is None:
+        raise PermissionDenied
+    return item
+
+
+@transaction.atomic
+def signal_task_complete(*, actor, signal: Signal, item_pk: int, choice: str = "", note: str = "") -> WorkItem:
+    """Complete the current step of the signal's process.
+
+    Needs ``signals.triage_signal``, visibility of the signal and membership of
+    the step's team. Closing choices need a written reason (``note``).
+    """
+    if not actor.has_perm("signals.triage_signal"):
+        raise PermissionDenied
+    item = _visible_work_item(actor, signal, item_pk)
+    note = _clean_text(note, limit=2000, field="note")
+    if choice in CLOSING_CHOICES and not note:
+        raise ValidationError(
+            {"note": _("Geef de reden waarom het signaal zonder verdere opvolging wordt afgesloten.")}
+        )
+    done = workflows.work_item_complete(actor=actor, item=item, choice=choice)
+    signal.refresh_from_db()
+    _event(signal, kind=SignalEvent.Kind.TASK, actor=actor, text=f"{item.name}: {choice}" if choice else item.name)
+    if note:
+        _event(signal, kind=SignalEvent.Kind.NOTE, actor=actor, text=note)
+    audit.record_write(
+        actor=actor, action="signals.signal_step_completed", obj=signal, summary=f"{item.bpmn_id}: {choice}"
+    )
+    return done
+
+
+@transaction.atomic
+def signal_note_add(*, actor, signal: Signal, text: str) -> SignalEvent:
+    """Append a note (needs ``signals.triage_signal`` and visibility)."""
+    from .selectors import signal_get_for
+
+    if not actor.has_perm("signals.triage_signal"):
+        raise PermissionDenied
+    signal_get_for(user=actor, pk=signal.pk)
+    text = _clean_text(text, limit=2000, field="text")
+    if not text:
+        raise ValidationError({"text": _("De notitie is leeg.")})
+    event = SignalEvent.objects.create(
+        signal=signal, at=timezone.now(), kind=SignalEvent.Kind.NOTE, actor=actor, text=text
+    )
+    audit.record_write(actor=actor, action="signals.note_added", obj=signal, summary="note")
+    return event
+
+
+# --- invitations --------------------------------------------------------
+
+
+class InvitationError(Exception):
+    """Unknown, forged, revoked or expired token; or rate limit reached."""
+
+    def __init__(self, message, *, status=403):
+        super().__init__(message)
+        self.status = status
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    actor,
+    label: str,
+    organisation_name: str,
+    channel: str = Invitation.Channel.PARTNER,
+    days_valid: int = 30,
+    max_per_hour: int = 5,
+) -> tuple[Invitation, str]:
+    """Create an invitation link; returns (invitation, token). The token is
+    shown once; only its hash is stored. Needs ``signals.manage_invitation``."""
+    if not actor.has_perm("signals.manage_invitation"):
+        raise PermissionDenied
+    label = _clean_text(label, limit=160, field="label")
+    organisation_name = _clean_text(organisation_name, limit=160, field="organisation_name")
+    if not label or not organisation_name:
+        raise ValidationError(_("Omschrijving en organisatie zijn verplicht."))
+    if not 1 <= days_valid <= 365:
+        raise ValidationError({"days_valid": _("Tussen 1 en 365 dagen.")})
+    if not 1 <= max_per_hour <= 100:
+        raise ValidationError({"max_per_hour": _("Tussen 1 en 100.")})
+    if channel not in Invitation.Channel.values:
+        raise ValidationError({"channel": _("Onbekend kanaal.")})
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        label=label,
+        organisation_name=organisation_name,
+        channel=channel,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + timedelta(days=days_valid),
+        max_per_hour=max_per_hour,
+        created_by=actor,
+    )
+    audit.record_write(
+        actor=actor, action="signals.invitation_created", obj=invitation, summary=f"valid {days_valid} days"
+    )
+    return invitation, token
+
+
+@transaction.atomic
+def invitation_revoke(*, actor, invitation: Invitation) -> None:
+    if not actor.has_perm("signals.manage_invitation"):
+        raise PermissionDenied
+    invitation.revoked = True
+    invitation.save(update_fields=["revoked", "updated_at"])
+    audit.record_write(actor=actor, action="signals.invitation_revoked", obj=invitation)
+
+
+def invitation_check(*, token: str, lock: bool = False) -> Invitation:
+    """The invitation of ``token``; InvitationError if it is unknown, revoked or expired."""
+    if not token or len(token) > 100:
+        raise InvitationError(_("Deze link is ongeldig."), status=404)
+    qs = Invitation.objects.select_for_update() if lock else Invitation.objects
+    invitation = qs.filter(token_hash=_hash(token)).first()
+    if invitation is None:
+        raise InvitationError(_("Deze link is ongeldig."), status=404)
+    if invitation.revoked or invitation.expires_at <= timezone.now():
+        raise InvitationError(_("Deze link is verlopen. Vraag een nieuwe link aan uw contactpersoon."), status=410)
+    return invitation
+
+
+@transaction.atomic
+def partner_signal_submit(*, token: str, **fields) -> Signal:
+    """A partner's report through an invitation link (no account).
+
+    Refuses an unknown/expired token and more than ``max_per_hour`` reports
+    per link per hour (the row lock makes the count exact under concurrency).
+    """
+    invitation = invitation_check(token=token, lock=True)
+    recent = Signal.objects.filter(invitation=invitation, created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    if recent >= invitation.max_per_hour:
+        raise InvitationError(
+            _("Via deze link werden het voorbije uur te veel meldingen gedaan. Probeer het later opnieuw."), status=429
+        )
+    channel = Signal.Channel.SECTOR if invitation.channel == Invitation.Channel.SECTOR else Signal.Channel.PARTNER
+    fields.setdefault("reporter_organisation", invitation.organisation_name)
+    return signal_create(actor=None, invitation=invitation, channel=channel, **fields)
+
+
+# --- retention ----------------------------------------------------------
+
+
+def _months_ago(now: datetime, months: int) -> datetime:
+    return now - timedelta(days=int(months * 30.44))
+
+
+@transaction.atomic
+def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> int:
+    """Delete closed signals whose retention period (per category) has passed,
+    keeping a DeletionProof without content. Returns the number deleted.
+    System action (command ``signals_retention``)."""
+    now = now or timezone.now()
+    deleted = 0
+    for category in Category.objects.select_related("parent"):
+        for status, field, default in (
+            (Signal.Status.CLOSED_NO_FOLLOWUP, "retention_months_no_followup", 6),
+            (Signal.Status.CLOSED, "retention_months", 60),
+        ):
+            months = category.setting(field, default)
+            expired = Signal.objects.filter(category=category, status=status, closed_at__lt=_months_ago(now, months))
+            for signal in expired.iterator():
+                if dry_run:
+                    deleted += 1
+                    continue
+                content = "|".join(
+                    [signal.description, signal.subjects_text, signal.youth_identifier, signal.location_text]
+                )
+                DeletionProof.objects.create(
+                    signal_reference=signal.reference,
+                    category_code=category.code,
+                    created_month=signal.created_at.strftime("%Y-%m"),
+                    closed_at=signal.closed_at,
+                    status=signal.status,
+                    rule=f"{field}={months}",
+                    content_sha256=hashlib.sha256(content.encode("utf-8")).hexdigest(),
+                    deleted_at=now,
+                )
+                for att in signal.attachments.all():
+                    att.file.delete(save=False)
+                audit.record_write(
+                    actor=None, action="signals.signal_deleted_retention", obj=signal, summary=f"{field}={months}"
+                )
+                # History rows are append-only; retention removes them on purpose.
+                SignalEvent.objects.filter(signal=signal)._raw_delete(SignalEvent.objects.db)
+                instances = [pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
+                Signal.objects.filter(pk=signal.pk).delete()
+                ProcessInstance.objects.filter(pk__in=instances).delete()
+                deleted += 1
+    return deleted

@@ -1,0 +1,227 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from schakel.audit.models import AuditEvent
+from schakel.core.testing import UserFactory, persona_user
+from schakel.signals import selectors, services
+from schakel.signals.models import Category, Signal, SignalEvent
+from schakel.workflows.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+MECHELEN = (51.0280, 4.4800)
+
+
+def _complete(signal, persona, choice="", note=""):
+    signal.refresh_from_db()
+    item = WorkItem.objects.filter(
+        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
+    ).get()
+    services.signal_task_complete(actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note=note)
+    signal.refresh_from_db()
+    return signal
+
+
+def test_create_starts_triage_in_the_routed_team(make_signal):
+    signal = make_signal(lat=MECHELEN[0], lon=MECHELEN[1])
+    assert signal.instance.definition.key == "signaal_triage"
+    assert signal.team.code == "preventie-veiligheid"
+    assert signal.current_task == "Volledigheid en relevantie beoordelen"
+    assert signal.task_due_at is not None and signal.triage_due_at > timezone.now() + timedelta(days=6)
+    assert signal.cell is not None and signal.x is not None
+    assert signal.events.filter(kind=SignalEvent.Kind.STATUS, status="triage").exists()
+    assert AuditEvent.objects.filter(action="signals.signal_created", object_id=str(signal.pk)).exists()
+
+
+def test_youth_signal_is_routed_to_the_osp_team(make_signal):
+    signal = make_signal(category="meerdere-gsms", youth_identifier="J., 2010")
+    assert signal.team.code == "outreach"
+
+
+def test_forbidden_without_permission(sig_seeded):
+    with pytest.raises(PermissionDenied):
+        services.signal_create(
+            actor=UserFactory(),
+            category=Category.objects.get(code="overlast"),
+            description="x",
+            observed_at=timezone.now(),
+        )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"description": "  "}, "description"),
+        ({"description": "x" * 5001}, "description"),
+        ({"observed_at": timezone.now() + timedelta(days=2)}, "observed_at"),
+        ({"lat": 48.85, "lon": 2.35}, "lat"),
+        ({"lat": 51.0}, "lat"),
+        ({"youth_identifier": "Jan"}, "youth_identifier"),
+    ],
+)
+def test_bad_input_stores_nothing(make_signal, kwargs, field):
+    before = Signal.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        make_signal(**kwargs)
+    assert field in exc.value.message_dict
+    assert Signal.objects.count() == before
+    assert not WorkItem.objects.exists()
+
+
+def test_youth_signal_refuses_other_personal_details(make_signal):
+    with pytest.raises(ValidationError) as exc:
+        make_signal(category="meerdere-gsms", subjects_text="zijn oom Karel, Dorpsstraat 1")
+    assert "subjects_text" in exc.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("foto.jpg", b"MZ\x90\x00 this is an exe", "alleen PDF"),
+        ("rapport.pdf", b"\x89PNG\r\n\x1a\n....", "vermomd"),
+        ("groot.pdf", b"%PDF-" + b"0" * (5 * 1024 * 1024), "5 MB"),
+    ],
+)
+def test_bad_attachment_refused_and_nothing_stored(make_signal, name, content, message):
+    with pytest.raises(ValidationError) as exc:
+        make_signal(attachments=[SimpleUploadedFile(name, content)])
+    assert message in str(exc.value)
+    assert not Signal.objects.exists()
+
+
+def test_good_attachment_is_stored(make_signal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    signal = make_signal(attachments=[SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\nrest")])
+    att = signal.attachments.get()
+    assert att.content_type == "image/png" and att.size == 12
+    assert "foto" not in att.file.name  # stored under its hash, not the uploaded name
+
+
+def test_triage_routes_to_police_with_disclosure(make_signal):
+    signal = make_signal(category="pand-kenmerken")
+    signal = _complete(signal, "triage", "relevant")
+    signal = _complete(signal, "triage", "verder")
+    signal = _complete(signal, "triage", "politie")
+    assert signal.status == Signal.Status.ROUTED and signal.triaged_at is not None
+    assert signal.team.code == "liec"
+    assert AuditEvent.objects.filter(kind="disclosure", object_id=str(signal.pk)).exists()
+    # The police officer now sees it; the frontline reporter only its status.
+    assert selectors.signal_get_for(user=persona_user("liec"), pk=signal.pk)[1] == selectors.FULL
+    assert selectors.signal_get_for(user=persona_user("frontlijn"), pk=signal.pk)[1] == selectors.STATUS_ONLY
+    signal = _complete(signal, "liec")
+    assert signal.status == Signal.Status.CLOSED
+    assert signal.feedback and "politie" not in signal.feedback.lower()
+
+
+def test_closing_needs_a_reason(make_signal):
+    signal = make_signal()
+    with pytest.raises(ValidationError):
+        _complete(signal, "triage", "afsluiten")
+    signal = _complete(signal, "triage", "afsluiten", note="Geen concrete feiten.")
+    assert signal.status == Signal.Status.CLOSED_NO_FOLLOWUP
+    assert signal.events.filter(kind="note", text="Geen concrete feiten.").exists()
+
+
+def test_other_team_cannot_complete_the_step(make_signal):
+    signal = make_signal()
+    with pytest.raises((PermissionDenied, Exception)):
+        _complete(signal, "liec", "relevant")
+    signal.refresh_from_db()
+    assert signal.current_task == "Volledigheid en relevantie beoordelen"
+
+
+def test_youth_flow_to_osp_decision(make_signal):
+    signal = make_signal(category="meerdere-gsms", actor="extern", youth_identifier="J., 2010")
+    # Triage of a youth signal happens in the OSP team; nobody else sees it.
+    with pytest.raises(Exception):
+        selectors.signal_get_for(user=persona_user("triage"), pk=signal.pk)
+    signal = _complete(signal, "osp", "relevant")
+    signal = _complete(signal, "osp", "verder")
+    signal = _complete(signal, "osp", "osp")
+    assert signal.youth_instance is not None
+    assert signal.status == Signal.Status.FOLLOW_UP
+    assert signal.current_task == "Bespreking in het OSP"
+    assert signal.feedback  # the triage process ended with feedback
+    signal = _complete(signal, "osp", "opvolgen")
+    assert signal.current_task == "Opvolgen door preventiewerker"
+    signal = _complete(signal, "osp")
+    assert signal.status == Signal.Status.CLOSED
+    assert selectors.signal_get_for(user=persona_user("extern"), pk=signal.pk)[1] == selectors.STATUS_ONLY
+    coordinator = persona_user("coordinator")
+    assert not selectors.signals_visible_to(coordinator).filter(pk=signal.pk).exists()
+
+
+def test_note_add(make_signal):
+    signal = make_signal()
+    services.signal_note_add(actor=persona_user("triage"), signal=signal, text="<script>alert(1)</script>")
+    assert signal.events.filter(kind="note").get().text == "<script>alert(1)</script>"
+    with pytest.raises(ValidationError):
+        services.signal_note_add(actor=persona_user("triage"), signal=signal, text=" ")
+    with pytest.raises(PermissionDenied):
+        services.signal_note_add(actor=persona_user("frontlijn"), signal=signal, text="x")
+
+
+def test_related_signals_same_category_within_250m(make_signal):
+    from schakel.places import geo
+
+    base = make_signal(lat=51.0280, lon=4.4800)
+    lat2, lon2 = geo.to_wgs84(base.x + 200, base.y)
+    near = make_signal(lat=lat2, lon=lon2)
+    lat3, lon3 = geo.to_wgs84(base.x + 400, base.y)
+    far = make_signal(lat=lat3, lon=lon3)
+    other_cat = make_signal(category="graffiti", lat=lat2, lon=lon2)
+    related = selectors.related_signals(user=persona_user("triage"), signal=base)
+    assert [s.pk for s in related] == [near.pk]
+    assert far.pk and other_cat.pk
+
+
+def test_invitation_flow_expiry_and_rate_limit(sig_seeded):
+    inv, token = services.invitation_create(
+        actor=persona_user("osp"), label="Scholengroep", organisation_name="Atheneum", max_per_hour=2
+    )
+    fields = {
+        "category": Category.objects.get(code="problemen-school"),
+        "description": "Leerling spijbelt sinds kort en heeft dure spullen.",
+        "observed_at": timezone.now(),
+        "reporter_function": "leerkracht",
+    }
+    s1 = services.partner_signal_submit(token=token, **fields)
+    assert s1.channel == Signal.Channel.PARTNER and s1.reporter is None and s1.reporter_organisation == "Atheneum"
+    services.partner_signal_submit(token=token, **fields)
+    with pytest.raises(services.InvitationError) as exc:
+        services.partner_signal_submit(token=token, **fields)
+    assert exc.value.status == 429
+    with pytest.raises(services.InvitationError):
+        services.partner_signal_submit(token=token + "x", **fields)
+    inv.expires_at = timezone.now() - timedelta(seconds=1)
+    inv.save()
+    with pytest.raises(services.InvitationError) as exc:
+        services.partner_signal_submit(token=token, **fields)
+    assert exc.value.status == 410
+    assert Signal.objects.count() == 2
+
+
+def test_invitation_create_forbidden_and_bad_input(sig_seeded):
+    with pytest.raises(PermissionDenied):
+        services.invitation_create(actor=persona_user("frontlijn"), label="x", organisation_name="y")
+    with pytest.raises(ValidationError):
+        services.invitation_create(actor=persona_user("osp"), label="x", organisation_name="y", days_valid=0)
+
+
+def test_retention_deletes_with_proof(make_signal):
+    from schakel.signals.models import DeletionProof
+
+    old = make_signal()
+    old = _complete(old, "triage", "afsluiten", note="Geen feiten.")
+    keep = make_signal()
+    later = timezone.now() + timedelta(days=7 * 31)
+    assert services.retention_run(now=later) == 1
+    assert not Signal.objects.filter(pk=old.pk).exists()
+    assert Signal.objects.filter(pk=keep.pk).exists()
+    proof = DeletionProof.objects.get()
+    assert proof.signal_reference == old.reference and proof.rule == "retention_months_no_followup=6"
+    assert services.retention_run(now=later) == 0
