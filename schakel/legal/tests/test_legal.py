@@ -109,8 +109,11 @@ def test_code_page_accept_redirects_to_safe_next(reference, client):
 
 
 @pytest.mark.django_db
-def test_overview_lists_reference_data(persona_client):
-    resp = persona_client("handhaving").get(reverse("legal:overview"))
+def test_overview_lists_reference_data(reference, client):
+    client.force_login(UserFactory(perms=["legal.view_legalground"]))
+    resp = client.get(reverse("legal:overview"))
     assert resp.status_code == 200
     assert "458ter" in resp.content.decode()
     assert "134quater" in resp.content.decode()
+    client.force_login(UserFactory())
+    assert client.get(reverse("legal:overview")).status_code == 403
