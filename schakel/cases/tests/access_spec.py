@@ -98,12 +98,14 @@ ROUTES = [
     # The demo OBH meeting: participants handhaving (organiser), liec, parket.
     Route("cases:meeting_detail", signed_in(DENY, **OBH_MEMBERS), kwargs=_meeting),
     Route("cases:meeting_ics", signed_in(DENY, **OBH_MEMBERS), kwargs=_meeting),
-    Route("cases:meeting_item_add", signed_in(NOT_ALLOWED, anonymous="login"), kwargs=_meeting),
+    Route("cases:meeting_item_add", signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)), kwargs=_meeting),
     Route("cases:meeting_item", signed_in(DENY, **OBH_MEMBERS), kwargs=_item(OBH)),
     Route("cases:item_pdf", signed_in(DENY, **OBH_MEMBERS), kwargs=_item(OBH)),
-    Route("cases:decision_add", signed_in(NOT_ALLOWED), kwargs=_item(OBH)),
-    Route("cases:action_add", signed_in(NOT_ALLOWED), kwargs=_item(OBH)),
+    Route("cases:decision_add", signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)), kwargs=_item(OBH)),
+    Route("cases:action_add", signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)), kwargs=_item(OBH)),
     # Police and prosecutor only.
     Route("cases:twophase_list", signed_in(DENY, liec=OK, parket=OK)),
-    Route("cases:twophase_decide", signed_in(NOT_ALLOWED), kwargs=lambda: {"pk": 1}),
+    Route("cases:twophase_decide", signed_in(DENY, liec=NOT_ALLOWED, parket=NOT_ALLOWED), kwargs=lambda: {"pk": 1}),
+    # A POST on a row that is not there (or not visible) is 404 for everyone.
+    Route("cases:twophase_decide", signed_in(DENY), kwargs=lambda: {"pk": 987654}, method="POST"),
 ]
