@@ -1,2 +1,18 @@
+from django.urls import path
+
+from . import views
+
 app_name = "plan"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("opvolging/", views.dashboard, name="dashboard"),
+    path("opvolging/berekenen/", views.compute, name="compute"),
+    path("rapport/", views.report, name="report"),
+    path("exporteren/", views.export, name="export"),
+    path("kerngroep/", views.core_group, name="core_group"),
+    path("groep/<int:pk>/", views.group, name="group"),
+    path("doelstelling/<int:pk>/", views.objective, name="objective"),
+    path("actie/<int:pk>/", views.action, name="action"),
+    path("indicator/<int:pk>/", views.indicator, name="indicator"),
+    path("meting/<int:pk>/corrigeren/", views.measurement_correct, name="measurement_correct"),
+]

@@ -1,0 +1,248 @@
+"""Pages of the plan app. Views hold no business rules: reads through
+selectors, writes through services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import (
+    ActionCreateForm,
+    ActionUpdateForm,
+    ComputeForm,
+    CorrectionForm,
+    MeasurementForm,
+    ObjectiveStatusForm,
+)
+from .planio import export_plan
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+@login_required
+def overview(request):
+    plan = selectors.plan_for(request.user, request.GET.get("plan"))
+    sds = selectors.plan_tree(plan)
+    plans = list(selectors.plans_for(request.user)) if request.GET.get("alle") else None
+    return render(
+        request,
+        "plan/overview.html",
+        {"plan": plan, "sds": sds, "plans": plans, "can_manage": services.can_manage(request.user)},
+    )
+
+
+@login_required
+def dashboard(request):
+    plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
+    context = selectors.dashboard(plan)
+    can_compute = request.user.has_perm("plan.compute_indicators") or services.can_manage(request.user)
+    today = timezone.localdate()
+    context.update(
+        plan=plan,
+        can_compute=can_compute,
+        compute_form=ComputeForm(initial={"period": f"{today:%Y-%m}"}) if can_compute else None,
+    )
+    return render(request, "plan/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def compute(request):
+    plan = selectors.plan_for(request.user, request.POST.get("plan"), perm=selectors.FOLLOWUP)
+    form = ComputeForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("period", []):
+            messages.error(request, error)
+        return redirect("plan:dashboard")
+    year, month = (int(x) for x in form.cleaned_data["period"].split("-"))
+    try:
+        report = services.indicators_compute(actor=request.user, year=year, month=month, plan=plan)
+    except PermissionDenied:
+        raise
+    messages.success(
+        request,
+        _("Berekend voor %(period)s: %(added)s nieuw, %(corrected)s gecorrigeerd, %(unchanged)s ongewijzigd.")
+        % {
+            "period": form.cleaned_data["period"],
+            "added": report.added,
+            "corrected": report.corrected,
+            "unchanged": report.unchanged,
+        },
+    )
+    for error in report.errors:
+        messages.warning(request, error)
+    return redirect("plan:dashboard")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def objective(request, pk: int):
+    od = selectors.objective_for(request.user, pk)
+    plan = od.strategic_objective.plan
+    can_edit = services.can_edit_actions(request.user, od.strategic_objective_id)
+    action_form = ActionCreateForm(plan=plan)
+    status_form = ObjectiveStatusForm(initial={"status": od.status})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if "status" in request.POST:
+            status_form = ObjectiveStatusForm(request.POST)
+            if status_form.is_valid():
+                services.objective_set_status(
+                    actor=request.user, objective=od, status=status_form.cleaned_data["status"]
+                )
+                messages.success(request, _("De status is gewijzigd."))
+                return redirect("plan:objective", pk=od.pk)
+        else:
+            action_form = ActionCreateForm(request.POST, plan=plan)
+            if action_form.is_valid():
+                try:
+                    action = services.action_create(actor=request.user, objective=od, **action_form.cleaned_data)
+                except ValidationError as exc:
+                    _add_errors(action_form, exc)
+                else:
+                    messages.success(request, _("De actie is toegevoegd."))
+                    return redirect("plan:action", pk=action.pk)
+    indicators = selectors.objective_indicators(od)
+    charts = [selectors.chart_data(i) for i in indicators]
+    return render(
+        request,
+        "plan/objective.html",
+        {
+            "od": od,
+            "plan": plan,
+            "actions": selectors.objective_actions(od),
+            "indicators": indicators,
+            "charts": charts,
+            "can_edit": can_edit,
+            "action_form": action_form,
+            "status_form": status_form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action(request, pk: int):
+    act = selectors.action_for(request.user, pk)
+    can_edit = services.can_edit_actions(request.user, act.objective.strategic_objective_id)
+    form = ActionUpdateForm(initial={"status": act.status, "progress": act.progress})
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ActionUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                services.action_add_update(actor=request.user, action=act, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("De voortgang is bijgewerkt."))
+                return redirect("plan:action", pk=act.pk)
+    return render(
+        request,
+        "plan/action.html",
+        {"action": act, "updates": selectors.action_updates(act), "form": form, "can_edit": can_edit},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def indicator(request, pk: int):
+    ind = selectors.indicator_for(request.user, pk)
+    can_add = services.can_add_measurement(request.user, ind) and ind.source == ind.Source.MANUAL
+    form = MeasurementForm()
+    if request.method == "POST":
+        if not services.can_add_measurement(request.user, ind):
+            raise PermissionDenied
+        form = MeasurementForm(request.POST)
+        if form.is_valid():
+            try:
+                services.measurement_add(actor=request.user, indicator=ind, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("De meting is toegevoegd."))
+                return redirect("plan:indicator", pk=ind.pk)
+    [ind] = selectors.indicators_with_series([ind])
+    return render(
+        request,
+        "plan/indicator.html",
+        {
+            "indicator": ind,
+            "plan": ind.plan,
+            "history": selectors.indicator_history(ind),
+            "chart": selectors.chart_data(ind),
+            "form": form,
+            "can_add": can_add,
+            "can_correct": services.can_add_measurement(request.user, ind),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def measurement_correct(request, pk: int):
+    m = selectors.measurement_for(request.user, pk)
+    if not services.can_add_measurement(request.user, m.indicator):
+        raise PermissionDenied
+    form = CorrectionForm(initial={"value": m.value})
+    if request.method == "POST":
+        form = CorrectionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.measurement_correct(actor=request.user, measurement=m, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("De correctie is bewaard; de oorspronkelijke meting blijft zichtbaar."))
+                return redirect("plan:indicator", pk=m.indicator_id)
+    return render(
+        request,
+        "plan/measurement_correct.html",
+        {"measurement": m, "indicator": m.indicator, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def group(request, pk: int):
+    grp = selectors.group_for(request.user, pk)
+    return render(request, "plan/group.html", {"group": grp, "plan": grp.plan, **selectors.group_page(grp)})
+
+
+@login_required
+def core_group(request):
+    plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
+    grp = selectors.core_group_for(request.user, plan)
+    return render(request, "plan/group.html", {"group": grp, "plan": plan, **selectors.group_page(grp)})
+
+
+@login_required
+def report(request):
+    plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
+    context = selectors.report(plan)
+    return render(request, "plan/report.html", {"plan": plan, **context})
+
+
+@login_required
+def export(request):
+    plan = selectors.plan_for(request.user, request.GET.get("plan"))
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    response = HttpResponse(export_plan(plan), content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}.yaml"'
+    return response
