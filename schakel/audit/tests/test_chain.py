@@ -3,7 +3,7 @@
 import ipaddress
 
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import IntegrityError, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -125,7 +125,7 @@ def test_queryset_update_and_delete_are_refused():
 
 def _assert_refused(sql: str, params: list, match: str) -> None:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with pytest.raises(DatabaseError, match=match), transaction.atomic(), connection.cursor() as cursor:
+    with pytest.raises(IntegrityError, match=match), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql.format(table=table), params)
 
 
