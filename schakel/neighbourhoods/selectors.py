@@ -4,7 +4,6 @@ related rows fetched in the same query. ``*_get_for`` helpers raise Http404 for
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
@@ -72,14 +71,34 @@ def incident_circle(*, incident: Incident) -> Circle:
 
 
 def overlapping_streets(*, incidents) -> list[tuple[str, int]]:
-    """Streets hit by more than one of the given incidents' circles, with the number of circles."""
-    hits: Counter = Counter()
-    names: dict[int, str] = {}
+    """Streets hit by more than one of the given incidents' circles, with the
+    number of circles. One query for all circles: the addresses in the union of
+    their grid cells, then the exact distance test per candidate circle."""
+    from django.db.models import Q
+
+    from schakel.places import geo
+    from schakel.places.models import Address
+
+    incidents = list(incidents)
+    if len(incidents) < 2:
+        return []
+    by_cell: dict[int, list] = {}
+    q = Q()
     for incident in incidents:
-        for s in places.streets_within(lat=incident.lat, lon=incident.lon, radius_m=incident.radius_m):
-            hits[s.street_id] += 1
-            names[s.street_id] = s.name
-    return sorted(((names[sid], n) for sid, n in hits.items() if n > 1), key=lambda t: (-t[1], t[0]))
+        for lo, hi in geo.cell_ranges(incident.x, incident.y, incident.radius_m):
+            q |= Q(cell__range=(lo, hi))
+            for cell in range(lo, hi + 1):
+                by_cell.setdefault(cell, []).append(incident)
+    hit_by: dict[int, set[int]] = {}
+    names: dict[int, str] = {}
+    rows = Address.objects.filter(q).values_list("cell", "x", "y", "street_id", "street__name_nl")
+    for cell, x, y, street_id, name in rows.iterator(chunk_size=5000):
+        for incident in by_cell.get(cell, ()):
+            dx, dy = x - incident.x, y - incident.y
+            if dx * dx + dy * dy <= incident.radius_m**2:
+                hit_by.setdefault(street_id, set()).add(incident.pk)
+                names[street_id] = name
+    return sorted(((names[s], len(i)) for s, i in hit_by.items() if len(i) > 1), key=lambda t: (-t[1], t[0]))
 
 
 # --- QRT -------------------------------------------------------------------
@@ -119,6 +138,7 @@ def walks_visible_to(user) -> QuerySet[Walk]:
         Walk.objects.filter(organisation_id=user.organisation_id)
         .select_related("template", "area")
         .annotate(n_scores=Count("scores", distinct=True), n_actions=Count("actions", distinct=True))
+        .order_by("-date", "-pk")
     )
 
 
@@ -161,7 +181,7 @@ def _sessions_base(user) -> QuerySet[BehangtafelSession]:
 
 
 def sessions_visible_to(user) -> QuerySet[BehangtafelSession]:
-    return _sessions_base(user).select_related("area").annotate(n_proposals=Count("proposals"))
+    return _sessions_base(user).select_related("area").annotate(n_proposals=Count("proposals")).order_by("-date", "-pk")
 
 
 def session_get_for(*, user, pk: int) -> BehangtafelSession:
