@@ -44,3 +44,91 @@ def load_reference(out) -> None:
             RoutingRule.objects.create(order=row["order"], category=category, team=team)
             rules += 1
     out(f"signals: {created} categories, {rules} routing rules")
+
+
+# A 1×1 transparent PNG: the demo attachment.
+_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+
+def load_demo(out) -> None:
+    """Fictitious demo signals (idempotent): a few per main category, some triaged."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from schakel.accounts.models import User
+    from schakel.places.models import Address
+    from schakel.workflows.models import WorkItem
+
+    from . import services
+    from .models import Signal
+
+    if Signal.objects.filter(is_demo=True).exists():
+        return
+    users = {u.email.split("@")[0]: u for u in User.objects.filter(email__endswith="@demo.schakel.test")}
+    if not {"frontlijn", "handhaving", "extern", "triage"} <= set(users):
+        return
+    addresses = list(Address.objects.filter(is_demo=True).order_by("pk")[:6])
+    now = timezone.now()
+
+    def make(code, who, text, days_ago, address_i=None, **kw):
+        return services.signal_create(
+            actor=users[who],
+            category=Category.objects.get(code=code),
+            description=text,
+            observed_at=now - timedelta(days=days_ago),
+            address=addresses[address_i] if address_i is not None and address_i < len(addresses) else None,
+            is_demo=True,
+            **kw,
+        )
+
+    def step(signal, who, choice="", note=""):
+        signal.refresh_from_db()
+        item = WorkItem.objects.filter(
+            instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
+        ).first()
+        services.signal_task_complete(actor=users[who], signal=signal, item_pk=item.pk, choice=choice, note=note)
+
+    make(
+        "graffiti",
+        "frontlijn",
+        "Nieuwe graffiti met tags op de gevel van een leegstaand pand (demo).",
+        1,
+        0,
+        attachments=[SimpleUploadedFile("graffiti.png", _PNG)],
+    )
+    make("verlichting", "frontlijn", "Straatverlichting al een week stuk in het steegje (demo).", 3, 1)
+    shop = make(
+        "pand-kenmerken",
+        "handhaving",
+        "Winkelpand met afgeplakte ramen, 's nachts constant licht en geluid van ventilatie (demo).",
+        6,
+        2,
+    )
+    step(shop, "triage", "relevant")
+    step(shop, "triage", "verder")
+    step(shop, "triage", "politie")
+    make(
+        "weinig-klanten-dure-wagens",
+        "handhaving",
+        "Café zonder klanten, elke dag dure wagens voor de deur (demo).",
+        10,
+        3,
+    )
+    make(
+        "meerdere-gsms",
+        "extern",
+        "Leerling heeft sinds kort meerdere gsm's en dure kleren, spijbelt vaker (demo).",
+        2,
+        youth_identifier="A., 2011",
+        channel=Signal.Channel.PARTNER,
+        reporter_function="leerkracht",
+    )
+    services.invitation_create(
+        actor=users["triage"], label="Demo: scholengroep", organisation_name="Demo-school (fictief)", days_valid=365
+    )
+    out("signals: 5 demo signals, 1 demo invitation")

@@ -488,3 +488,25 @@ def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> int:
                 ProcessInstance.objects.filter(pk__in=instances).delete()
                 deleted += 1
     return deleted
+
+
+# --- reference data -----------------------------------------------------
+
+
+@transaction.atomic
+def settings_save(*, actor, form):
+    """Save a validated category or routing-rule form (needs
+    ``signals.manage_signal_settings``)."""
+    if not actor.has_perm("signals.manage_signal_settings"):
+        raise PermissionDenied
+    obj = form.save()
+    audit.record_write(actor=actor, action=f"signals.{obj._meta.model_name}_saved", obj=obj)
+    return obj
+
+
+@transaction.atomic
+def routing_rule_delete(*, actor, rule: RoutingRule) -> None:
+    if not actor.has_perm("signals.manage_signal_settings"):
+        raise PermissionDenied
+    audit.record_write(actor=actor, action="signals.routingrule_deleted", obj=rule)
+    rule.delete()

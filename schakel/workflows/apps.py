@@ -13,3 +13,9 @@ class WorkflowsConfig(AppConfig):
         # SpiffWorkflow logs every task state change at INFO: far too chatty
         # for production logs (and it slows intake down measurably).
         logging.getLogger("spiff").setLevel(logging.WARNING)
+
+        from schakel.core.navigation import NavItem, register
+
+        register(
+            NavItem("workflows", _("Processen"), "workflows:definition_list", "workflows.view_processdefinition", 80)
+        )

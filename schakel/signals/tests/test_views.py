@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from schakel.audit.models import AuditEvent
+from schakel.core.testing import assert_constant_queries, persona_user
+from schakel.signals import services
+from schakel.signals.models import Category, Signal
+from schakel.workflows.models import WorkItem
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_data(**kw):
+    data = {
+        "category": Category.objects.get(code="overlast").pk,
+        "observed_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "description": "Luide muziek en samenscholing.",
+        "confidentiality": "normal",
+    }
+    data.update(kw)
+    return data
+
+
+def test_intake_creates_a_signal(client, sig_seeded):
+    client.force_login(persona_user("frontlijn"))
+    response = client.post(reverse("signals:intake"), _post_data())
+    assert response.status_code == 302
+    assert Signal.objects.get().reporter == persona_user("frontlijn")
+
+
+def test_intake_bad_input_shows_dutch_errors(client, sig_seeded):
+    client.force_login(persona_user("frontlijn"))
+    future = (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(reverse("signals:intake"), _post_data(observed_at=future, address="Nergensstraat 999"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "niet gevonden" in content
+    assert not Signal.objects.exists()
+    response = client.post(reverse("signals:intake"), _post_data(observed_at=future))
+    assert "in de toekomst" in response.content.decode()
+    assert not Signal.objects.exists()
+
+
+def test_script_in_description_is_shown_as_text(client, make_signal):
+    signal = make_signal(description="<script>alert('x')</script>")
+    client.force_login(persona_user("triage"))
+    response = client.get(reverse("signals:detail", args=[signal.pk]))
+    content = response.content.decode()
+    assert "<script>alert" not in content
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in content
+
+
+def test_detail_records_an_access_event_each_time(client, make_signal):
+    signal = make_signal()
+    client.force_login(persona_user("triage"))
+    for _ in range(2):
+        assert client.get(reverse("signals:detail", args=[signal.pk])).status_code == 200
+    assert AuditEvent.objects.filter(kind="access", object_id=str(signal.pk)).count() == 2
+
+
+def test_detail_shows_diagram_data_with_current_task(client, make_signal):
+    signal = make_signal()
+    client.force_login(persona_user("triage"))
+    response = client.get(reverse("signals:detail", args=[signal.pk]))
+    content = response.content.decode()
+    assert f'id="diagram-{signal.instance_id}-data"' in content
+    assert "data-bpmn-viewer" in content
+    assert "\\u0022beoordelen\\u0022" in content or '"beoordelen"' in content
+
+
+def test_step_form_advances_and_requires_reason_to_close(client, make_signal):
+    signal = make_signal()
+    client.force_login(persona_user("triage"))
+    item = WorkItem.objects.get(instance=signal.instance)
+    url = reverse("signals:step", args=[signal.pk])
+    response = client.post(url, {"item": item.pk, "choice": "afsluiten"}, follow=True)
+    assert "Geef de reden" in response.content.decode()
+    client.post(url, {"item": item.pk, "choice": "relevant"})
+    signal.refresh_from_db()
+    assert signal.current_task == "Privacyscreening"
+    response = client.post(url, {"item": "abc"})
+    assert response.status_code == 404
+
+
+def test_partner_form_token_flow(client, sig_seeded):
+    _inv, token = services.invitation_create(
+        actor=persona_user("osp"), label="School", organisation_name="Atheneum", max_per_hour=1
+    )
+    url = reverse("signals:partner", args=[token])
+    assert client.get(url).status_code == 200
+    data = _post_data(category=Category.objects.get(code="problemen-school").pk, reporter_function="leerkracht")
+    data.pop("confidentiality")
+    response = client.post(url, data)
+    assert response.status_code == 200 and "Bedankt" in response.content.decode()
+    response = client.post(url, data)
+    assert response.status_code == 429
+    assert Signal.objects.count() == 1
+    assert client.get(reverse("signals:partner", args=["forged"])).status_code == 404
+
+
+def test_queue_query_count_is_constant(client, make_signal):
+    user = persona_user("triage")
+    client.force_login(user)
+    assert_constant_queries(
+        lambda n: [make_signal() for _ in range(n)], lambda: client.get(reverse("signals:queue")), small=2, large=8
+    )
+    response = client.get(reverse("signals:queue") + "?overdue=on")
+    assert response.status_code == 200
+
+
+def test_mine_query_count_is_constant(client, make_signal):
+    client.force_login(persona_user("frontlijn"))
+    assert_constant_queries(
+        lambda n: [make_signal() for _ in range(n)], lambda: client.get(reverse("signals:mine")), small=2, large=8
+    )
+
+
+def test_export_respects_permissions_and_neutralises_formulas(client, make_signal):
+    make_signal(description='=HYPERLINK("http://evil")')
+    make_signal(category="meerdere-gsms", youth_identifier="B., 2012", description="geheime jeugdinfo")
+    client.force_login(persona_user("triage"))
+    content = client.get(reverse("signals:export")).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in content
+    assert "geheime jeugdinfo" not in content
+    assert len(content.strip().splitlines()) == 2  # header + the one visible signal
+    response = client.get(reverse("signals:export") + "?format=xlsx")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    client.force_login(persona_user("frontlijn"))
+    assert client.get(reverse("signals:export")).status_code == 403
+
+
+def test_invitation_page_shows_link_once(client, sig_seeded):
+    client.force_login(persona_user("triage"))
+    response = client.post(
+        reverse("signals:invitations"),
+        {
+            "label": "Makelaars",
+            "organisation_name": "Vastgoedkantoor",
+            "channel": "sector",
+            "days_valid": 10,
+            "max_per_hour": 3,
+        },
+    )
+    prefix = reverse("signals:partner", args=["TOKEN"]).replace("TOKEN/", "")
+    assert prefix in response.content.decode()
+    assert prefix not in client.get(reverse("signals:invitations")).content.decode()

@@ -1,0 +1,370 @@
+from __future__ import annotations
+
+import csv
+from io import BytesIO
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from schakel.audit import services as audit
+from schakel.workflows.models import WorkItem
+from schakel.workflows.selectors import diagram_for
+from schakel.workflows.services import may_work_on
+
+from . import selectors, services
+from .forms import (
+    CategoryForm,
+    IntakeForm,
+    InvitationForm,
+    NoteForm,
+    PartnerForm,
+    QueueFilterForm,
+    RoutingRuleForm,
+)
+from .models import Category, Invitation, RoutingRule
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _signal_fields(data: dict) -> dict:
+    keys = [
+        "category",
+        "observed_at",
+        "location_text",
+        "description",
+        "youth_identifier",
+        "subjects_text",
+        "attachments",
+        "confidentiality",
+        "reporter_function",
+        "reporter_contact",
+        "lat",
+        "lon",
+    ]
+    fields = {k: data[k] for k in keys if k in data and data[k] is not None}
+    if data.get("address"):
+        fields["address"] = data["address"]
+    return fields
+
+
+@login_required
+@permission_required("signals.add_signal", raise_exception=True)
+def intake(request):
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.signal_create(actor=request.user, **_signal_fields(form.cleaned_data))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Signaal %(ref)s is geregistreerd. Bedankt.") % {"ref": signal.reference})
+            return redirect("signals:mine")
+    from django.conf import settings
+
+    return render(
+        request,
+        "signals/intake.html",
+        {"form": form, "pick_map": {"areas": []}, "map_tile_url": settings.MAP_TILE_URL},
+    )
+
+
+@login_required
+def mine(request):
+    page = Paginator(selectors.my_signals(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "signals/mine.html", {"page": page})
+
+
+@login_required
+@permission_required("signals.triage_signal", raise_exception=True)
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        filters = selectors.QueueFilters(
+            category=form.cleaned_data["category"],
+            status=form.cleaned_data["status"] or "",
+            overdue=form.cleaned_data["overdue"],
+        )
+    page = Paginator(selectors.queue_for(request.user, filters), 50).get_page(request.GET.get("page"))
+    return render(request, "signals/queue.html", {"form": form, "page": page, "now": timezone.now()})
+
+
+def _steps(user, signal):
+    instances = [pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
+    items = list(
+        WorkItem.objects.select_related("instance__definition", "team")
+        .filter(instance_id__in=instances, status=WorkItem.Status.OPEN)
+        .order_by("pk")
+    )
+    steps = []
+    for item in items:
+        node = item.instance.definition.meta["nodes"].get(item.bpmn_id, {})
+        steps.append({"item": item, "form": node.get("form"), "allowed": may_work_on(user, item)})
+    return steps
+
+
+@never_cache
+@login_required
+def detail(request, pk):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level == selectors.STATUS_ONLY:
+        return render(request, "signals/status_only.html", {"signal": signal})
+    audit.record_access(actor=request.user, obj=signal, purpose="signal handling (triage and follow-up)")
+    diagrams = [diagram_for(i) for i in (signal.instance, signal.youth_instance) if i is not None]
+    context = {
+        "signal": signal,
+        "events": signal.events.select_related("actor", "team").order_by("at", "pk"),
+        "attachments": signal.attachments.all(),
+        "related": selectors.related_signals(user=request.user, signal=signal),
+        "steps": _steps(request.user, signal),
+        "diagrams": diagrams,
+        "note_form": NoteForm(),
+        "can_triage": request.user.has_perm("signals.triage_signal"),
+    }
+    return render(request, "signals/detail.html", context)
+
+
+@require_POST
+@login_required
+def step(request, pk):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level != selectors.FULL:
+        raise Http404
+    try:
+        item_pk = int(request.POST.get("item", ""))
+    except ValueError as exc:
+        raise Http404 from exc
+    try:
+        services.signal_task_complete(
+            actor=request.user,
+            signal=signal,
+            item_pk=item_pk,
+            choice=request.POST.get("choice", ""),
+            note=request.POST.get("note", ""),
+        )
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("De stap is afgewerkt."))
+    return redirect("signals:detail", pk=signal.pk)
+
+
+@require_POST
+@login_required
+def note(request, pk):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level != selectors.FULL:
+        raise Http404
+    form = NoteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("De notitie is leeg of te lang."))
+        services.signal_note_add(actor=request.user, signal=signal, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, _("Notitie toegevoegd."))
+    return redirect("signals:detail", pk=signal.pk)
+
+
+@login_required
+def attachment(request, pk, att_pk):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level != selectors.FULL:
+        raise Http404
+    att = get_object_or_404(signal.attachments, pk=att_pk)
+    audit.record_access(actor=request.user, obj=signal, purpose="attachment download", summary=f"attachment {att.pk}")
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type, as_attachment=True)
+    response["Content-Disposition"] = f'attachment; filename="{signal.reference}-{att.pk}"'
+    return response
+
+
+@login_required
+def signal_map(request):
+    if not (request.user.has_perm("signals.view_all_signals") or request.user.has_perm("signals.triage_signal")):
+        raise PermissionDenied
+    from django.conf import settings
+
+    points = selectors.map_points(request.user)
+    data = {
+        "markers": [
+            {
+                "lat": p["lat"],
+                "lon": p["lon"],
+                "label": f"S-{p['pk']:06d}",
+                "detail": p["category__name"],
+                "url": reverse("signals:detail", args=[p["pk"]]),
+            }
+            for p in points
+        ]
+    }
+    return render(
+        request, "signals/map.html", {"map_data": data, "count": len(points), "map_tile_url": settings.MAP_TILE_URL}
+    )
+
+
+EXPORT_COLUMNS = [
+    ("reference", _("Referentie")),
+    ("created", _("Ontvangen")),
+    ("channel", _("Kanaal")),
+    ("category", _("Categorie")),
+    ("status", _("Status")),
+    ("team", _("Team")),
+    ("area", _("Gebied")),
+    ("triaged", _("Getrieerd op")),
+    ("description", _("Omschrijving")),
+]
+
+
+def _export_rows(user):
+    qs = selectors.signals_visible_to(user).order_by("-created_at")
+    youth_allowed = user.has_perm("signals.view_youth_signal")
+    for s in qs.iterator(chunk_size=2000):
+        yield [
+            s.reference,
+            timezone.localtime(s.created_at).strftime("%d-%m-%Y %H:%M"),
+            s.get_channel_display(),
+            str(s.category),
+            s.get_status_display(),
+            str(s.team.name) if s.team else "",
+            s.area.name if s.area else "",
+            timezone.localtime(s.triaged_at).strftime("%d-%m-%Y %H:%M") if s.triaged_at else "",
+            # Free text of youth signals never leaves in an export.
+            "" if s.category.youth and not youth_allowed else s.description,
+        ]
+
+
+def _safe_cell(value: str) -> str:
+    # Spreadsheet formula injection: a cell starting with = + - @ is made text.
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@login_required
+@permission_required("signals.export_signal", raise_exception=True)
+def export(request):
+    fmt = request.GET.get("format", "csv")
+    header = [str(label) for _k, label in EXPORT_COLUMNS]
+    audit.record_access(actor=request.user, obj=("signals.signal", "export"), purpose=f"export {fmt}")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(_("Signalen"))
+        ws.append(header)
+        for row in _export_rows(request.user):
+            ws.append([_safe_cell(v) for v in row])
+        buf = BytesIO()
+        wb.save(buf)
+        response = HttpResponse(
+            buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["Content-Disposition"] = f'attachment; filename="signalen-{stamp}.xlsx"'
+        return response
+    if fmt != "csv":
+        raise Http404
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="signalen-{stamp}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(header)
+    for row in _export_rows(request.user):
+        writer.writerow([_safe_cell(v) for v in row])
+    return response
+
+
+@login_required
+@permission_required("signals.manage_invitation", raise_exception=True)
+def invitations(request):
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _inv, token = services.invitation_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            link = request.build_absolute_uri(reverse("signals:partner", args=[token]))
+            form = InvitationForm()
+    rows = Invitation.objects.select_related("created_by").order_by("-created_at")[:100]
+    return render(
+        request, "signals/invitations.html", {"form": form, "link": link, "rows": rows, "now": timezone.now()}
+    )
+
+
+@require_POST
+@login_required
+@permission_required("signals.manage_invitation", raise_exception=True)
+def invitation_revoke(request, pk):
+    services.invitation_revoke(actor=request.user, invitation=get_object_or_404(Invitation, pk=pk))
+    messages.success(request, _("De link is ingetrokken."))
+    return redirect("signals:invitations")
+
+
+@never_cache
+def partner(request, token):
+    """The partner form: no account, an invitation token in the URL."""
+    try:
+        invitation = services.invitation_check(token=token)
+    except services.InvitationError as exc:
+        return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
+    form = PartnerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = services.partner_signal_submit(token=token, **_signal_fields(form.cleaned_data))
+        except services.InvitationError as exc:
+            return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return render(request, "signals/partner_done.html", {"reference": signal.reference})
+    return render(request, "signals/partner.html", {"form": form, "invitation": invitation})
+
+
+@login_required
+@permission_required("signals.manage_signal_settings", raise_exception=True)
+def settings_page(request):
+    categories = Category.objects.select_related("parent").order_by("parent__order", "parent__name", "order", "name")
+    rules = RoutingRule.objects.select_related("category", "area", "team__organisation").order_by("order", "pk")
+    return render(request, "signals/settings.html", {"categories": categories, "rules": rules})
+
+
+@login_required
+@permission_required("signals.manage_signal_settings", raise_exception=True)
+def category_edit(request, pk=None):
+    category = get_object_or_404(Category, pk=pk) if pk else None
+    form = CategoryForm(request.POST or None, instance=category)
+    if request.method == "POST" and form.is_valid():
+        services.settings_save(actor=request.user, form=form)
+        messages.success(request, _("Categorie bewaard."))
+        return redirect("signals:settings")
+    return render(request, "signals/settings_form.html", {"form": form, "title": _("Categorie wijzigen")})
+
+
+@login_required
+@permission_required("signals.manage_signal_settings", raise_exception=True)
+def rule_edit(request, pk=None):
+    rule = get_object_or_404(RoutingRule, pk=pk) if pk else None
+    form = RoutingRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        services.settings_save(actor=request.user, form=form)
+        messages.success(request, _("Routeringsregel bewaard."))
+        return redirect("signals:settings")
+    return render(request, "signals/settings_form.html", {"form": form, "title": _("Routeringsregel")})

@@ -1,0 +1,44 @@
+import pytest
+from django.urls import reverse
+
+from schakel.core.testing import persona_user
+from schakel.workflows.models import ProcessDefinition
+
+pytestmark = pytest.mark.django_db
+
+XXE = (
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"><bpmn:process id="p">'
+    "<bpmn:startEvent id='s' name='&xxe;'/></bpmn:process></bpmn:definitions>"
+)
+
+
+def test_upload_page_refuses_xxe_with_reason(client, wf_seeded):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(persona_user("beheerder"))
+    response = client.post(reverse("workflows:definition_list"), {"file": SimpleUploadedFile("x.bpmn", XXE.encode())})
+    assert response.status_code == 200
+    assert "XXE" in response.content.decode()
+    assert ProcessDefinition.objects.count() == 2
+
+
+def test_modeler_saves_a_new_version(client, wf_seeded, triage_xml):
+    client.force_login(persona_user("beheerder"))
+    v1 = ProcessDefinition.objects.get(key="signaal_triage")
+    page = client.get(reverse("workflows:definition_edit", args=[v1.pk]))
+    assert "data-bpmn-modeler" in page.content.decode()
+    response = client.post(
+        reverse("workflows:definition_edit", args=[v1.pk]), {"xml": triage_xml.replace("Routeren", "Doorsturen")}
+    )
+    v2 = ProcessDefinition.objects.get(key="signaal_triage", version=2)
+    assert response.status_code == 302 and response["Location"].endswith(f"/{v2.pk}/")
+    bad = client.post(reverse("workflows:definition_edit", args=[v1.pk]), {"xml": "<nope/>"})
+    assert bad.status_code == 200 and "geen BPMN" in bad.content.decode()
+
+
+def test_detail_page_embeds_the_diagram(client, wf_seeded):
+    client.force_login(persona_user("beheerder"))
+    d = ProcessDefinition.objects.get(key="jongeren_vroegdetectie")
+    content = client.get(reverse("workflows:definition_detail", args=[d.pk])).content.decode()
+    assert "data-bpmn-viewer" in content and "Casusregie en zorg" in content

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from . import selectors, services
+from .bpmn import DefinitionError
+from .forms import DefinitionUploadForm, ModelerForm
+
+
+@login_required
+@permission_required("workflows.view_processdefinition", raise_exception=True)
+def definition_list(request):
+    form = None
+    if request.user.has_perm(services.PERM_MANAGE):
+        form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                definition = services.definition_upload(actor=request.user, xml=form.cleaned_data["file"])
+            except DefinitionError as exc:
+                form.add_error("file", str(exc))
+            else:
+                messages.success(request, _("Nieuwe versie %(v)s bewaard.") % {"v": definition.version})
+                return redirect("workflows:definition_detail", pk=definition.pk)
+    return render(
+        request, "workflows/definition_list.html", {"definitions": selectors.definitions_latest(), "form": form}
+    )
+
+
+@login_required
+@permission_required("workflows.view_processdefinition", raise_exception=True)
+def definition_detail(request, pk):
+    definition = selectors.definition_get(pk=pk)
+    diagram = {
+        "id": f"definition-{definition.pk}",
+        "data_id": f"definition-{definition.pk}-data",
+        "title": definition.name,
+        "version": definition.version,
+        "xml": definition.xml,
+        "markers": {"done": [], "current": []},
+    }
+    return render(
+        request,
+        "workflows/definition_detail.html",
+        {
+            "definition": definition,
+            "diagram": diagram,
+            "versions": selectors.versions_of(definition.key),
+            "lanes": selectors.lanes_of(definition.key),
+        },
+    )
+
+
+@login_required
+@permission_required("workflows.manage_processes", raise_exception=True)
+def definition_edit(request, pk):
+    """The bpmn-js modeler; saving stores a new version."""
+    definition = selectors.definition_get(pk=pk)
+    form = ModelerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.definition_upload(actor=request.user, xml=form.cleaned_data["xml"])
+        except (DefinitionError, ValidationError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Nieuwe versie %(v)s bewaard.") % {"v": new.version})
+            return redirect("workflows:definition_detail", pk=new.pk)
+    xml = form.data.get("xml") if form.is_bound else definition.xml
+    return render(request, "workflows/definition_edit.html", {"definition": definition, "form": form, "xml": xml})
