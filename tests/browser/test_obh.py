@@ -1,0 +1,101 @@
+"""An OBH meeting with two cases in a real browser: the organiser writes the
+minutes, a decision and an action per case and downloads the PDF minutes of
+each case; screenshots at 1280 and 360 px; the network view runs under the CSP."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ENFORCER = "handhaving@demo.schakel.test"
+PASSWORD = "Schakel-demo-2026"
+CASES = ("Nachtwinkel met opvallend weinig klanten", "Carwash met overnachtende werknemers")
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    return expect
+
+
+def _log_in(page, base_url):
+    page.goto(f"{base_url}/account/aanmelden/")
+    page.get_by_label("E-mailadres").fill(ENFORCER)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+
+def test_obh_meeting_with_two_cases_produces_pdf_minutes(demo_server, page_at, screenshot, tmp_path):
+    expect = _expect()
+    page = page_at(1280)
+    _log_in(page, demo_server.url)
+    page.goto(f"{demo_server.url}/casussen/overleggen/")
+    page.get_by_role("link", name="OBH Mechelen (demo)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("OBH Mechelen (demo)")
+    for title in CASES:
+        expect(page.get_by_role("heading", level=3, name=re.compile(title))).to_be_visible()
+    screenshot(page, "cases-obh-meeting-1280")
+
+    for n, title in enumerate(CASES, start=1):
+        page.get_by_role("heading", level=3, name=re.compile(title)).get_by_role("link").click()
+        page.get_by_role("textbox", name="Verslag").fill(f"Punt {n}: besproken door stad, politie en parket.")
+        page.get_by_role("button", name="Verslag bewaren").click()
+        expect(page.get_by_text("Het verslag is bewaard.")).to_be_visible()
+        page.get_by_role("textbox", name="Beslissing").fill(f"Beslissing {n}: plan van aanpak opstellen")
+        page.get_by_role("button", name="Beslissing noteren").click()
+        expect(page.get_by_text(f"Beslissing {n}: plan van aanpak opstellen")).to_be_visible()
+        page.get_by_role("textbox", name="Actie", exact=True).fill(f"Actie {n}: controle brandveiligheid")
+        page.get_by_role("combobox", name="Spoor").select_option("administrative")
+        page.get_by_role("combobox", name="Organisatie").select_option(label="Stad Mechelen")
+        page.get_by_role("textbox", name="Deadline").fill("15-12-2026")
+        page.get_by_role("button", name="Actie toevoegen").click()
+        expect(page.get_by_role("rowheader", name=f"Actie {n}: controle brandveiligheid")).to_be_visible()
+        if n == 1:
+            screenshot(page, "cases-obh-item-1280")
+        with page.expect_download() as info:
+            page.get_by_role("link", name="PDF").click()
+        pdf = tmp_path / f"verslag-{n}.pdf"
+        info.value.save_as(pdf)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        from pypdf import PdfReader
+
+        text = " ".join(p.extract_text() for p in PdfReader(pdf).pages)
+        assert f"Punt {n}: besproken" in text and f"Beslissing {n}" in text and title in text
+        assert "VERTROUWELIJK" in text
+        other = CASES[2 - n]
+        assert other not in text  # one case per PDF
+        page.get_by_role("link", name="OBH Mechelen (demo)").click()
+
+    expect(page.get_by_text("Punt 1: besproken")).to_be_visible()
+    expect(page.get_by_text("Punt 2: besproken")).to_be_visible()
+    assert page.csp_errors == []
+
+
+def test_case_pages_on_a_phone_and_network_under_csp(demo_server, page_at, screenshot):
+    expect = _expect()
+    page = page_at(360)
+    _log_in(page, demo_server.url)
+    page.goto(f"{demo_server.url}/casussen/")
+    page.get_by_role("link", name=re.compile(r"OBH-\d+")).first.click()
+    expect(page.get_by_role("heading", level=2, name="Kring")).to_be_visible()
+    screenshot(page, "cases-detail-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.goto(f"{demo_server.url}/casussen/overleggen/")
+    page.get_by_role("link", name="OBH Mechelen (demo)").click()
+    screenshot(page, "cases-obh-meeting-360")
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= 360, f"meeting page is {scroll_width}px wide"
+    page.goto(f"{demo_server.url}/casussen/")
+    page.get_by_role("link", name=re.compile(r"OBH-\d+")).last.click()
+    page.get_by_role("link", name="Netwerk").click()
+    expect(page.locator("#case-network canvas").first).to_be_attached()
+    page_wide = page_at(1280)
+    _log_in(page_wide, demo_server.url)
+    page_wide.goto(page.url)
+    expect(page_wide.locator("#case-network canvas").first).to_be_attached()
+    page_wide.wait_for_timeout(500)
+    screenshot(page_wide, "cases-network-1280")
+    assert page.csp_errors == [] and page_wide.csp_errors == []
