@@ -71,4 +71,6 @@ ROUTES = [
     Route("signals:step", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     Route("signals:note", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     Route("signals:attachment", signed_in(DENY, coordinator=OK, triage=OK), kwargs=_attachment),
+    # The API lists only what the caller may see (an empty list for most).
+    Route("api:signal_list", signed_in(OK, anonymous=403)),
 ]
