@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -67,6 +66,7 @@ _FOLDS = (
     ("ph", "f"),
     ("th", "t"),
     ("kh", "h"),
+    ("ch", "h"),
     ("gh", "g"),
     ("dj", "j"),
     ("ck", "k"),
@@ -159,14 +159,26 @@ def organisation_key(name: str) -> str:
     return f"{' '.join(sorted(tokens(name, drop=PARTICLES | _LEGAL_FORMS)))}|{_compact(name)}"
 
 
+def key_groups(key: str) -> list[tuple[str, str]]:
+    """Per distinct name token: its (prefix key, suffix key)."""
+    toks, _, compact = key.partition("|")
+    groups = []
+    for tok in sorted(set(toks.split())):
+        if len(tok) >= 2:
+            groups.append(("p" + tok[:4], "e" + tok[-4:]))
+    # The whole name glued together ("Ben Ali" = "Benali") counts as one more token.
+    if len(compact) >= 4:
+        groups.append(("c" + compact[:4], "d" + compact[-4:]))
+    return groups
+
+
 def blocking_keys(key: str) -> set[str]:
-    keys = set()
-    for tok in key.partition("|")[0].split():
-        if len(tok) < 2:
-            continue
-        keys.add("p" + tok[:4])
-        keys.add("e" + tok[-4:])
-    return keys
+    return {k for group in key_groups(key) for k in group}
+
+
+def min_tokens(groups) -> int:
+    """A candidate must agree on this many groups (e.g. first *and* last name)."""
+    return 2 if len(groups) >= 2 else 1
 
 
 def score(a: str, b: str) -> float:
@@ -181,10 +193,6 @@ def score(a: str, b: str) -> float:
     return best
 
 
-def min_shared(keys: Iterable[str]) -> int:
-    return 2 if len(set(keys)) >= 2 else 1
-
-
 @dataclass(frozen=True)
 class Match:
     subject_id: int
@@ -196,23 +204,34 @@ class NameIndex:
     """An in-memory blocking index, the same algorithm as the database path
     (used by benchmarks and batch duplicate detection)."""
 
+    _EMPTY: frozenset = frozenset()
+
     def __init__(self):
-        self._keys: dict[str, list[int]] = {}
+        self._keys: dict[str, set[int]] = {}
         self._names: dict[int, str] = {}
 
     def add(self, subject_id: int, key: str) -> None:
         self._names[subject_id] = key
         for k in blocking_keys(key):
-            self._keys.setdefault(k, []).append(subject_id)
+            self._keys.setdefault(k, set()).add(subject_id)
+
+    def _posting(self, k: str):
+        return self._keys.get(k, self._EMPTY)
 
     def candidates(self, key: str) -> list[int]:
-        keys = blocking_keys(key)
-        need = min_shared(keys)
-        counts: dict[int, int] = {}
-        for k in keys:
-            for sid in self._keys.get(k, ()):
-                counts[sid] = counts.get(sid, 0) + 1
-        return [sid for sid, c in counts.items() if c >= need]
+        """Subjects agreeing (by prefix or suffix) on at least two name tokens.
+        Set intersections cost the size of the smaller list, so a common
+        first name does not make the query slow."""
+        groups = key_groups(key)
+        if min_tokens(groups) == 1:
+            return sorted({sid for k in (groups[0] if groups else ()) for sid in self._posting(k)})
+        found: set[int] = set()
+        for i, (pa, ea) in enumerate(groups):
+            for pb, eb in groups[i + 1 :]:
+                for a in (pa, ea):
+                    for b in (pb, eb):
+                        found |= self._posting(a) & self._posting(b)
+        return sorted(found)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:
         found = []

@@ -3,7 +3,7 @@ callers decide what a user may see (cases.selectors holds the circles)."""
 
 from __future__ import annotations
 
-from django.db.models import Count
+from django.db.models import Case, F, IntegerField, Max, Value, When
 
 from . import matching
 from .models import Person, Subject, SubjectNameKey
@@ -19,16 +19,22 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
     cost depends on how common the name is, not on the size of the registry.
     For persons a differing birth date lowers the score, an equal one raises it.
     """
-    keys = matching.blocking_keys(key)
-    if not keys:
+    groups = matching.key_groups(key)
+    if not groups:
         return []
-    need = matching.min_shared(keys)
+    need = matching.min_tokens(groups)
+    # One flag per query token: does the subject share its prefix or suffix key?
+    flags = {
+        f"t{i}": Max(Case(When(key__in=list(group), then=Value(1)), default=Value(0), output_field=IntegerField()))
+        for i, group in enumerate(groups)
+    }
+    agreed = sum((F(name) for name in flags), Value(0))
     candidate_ids = list(
-        SubjectNameKey.objects.filter(key__in=keys)
+        SubjectNameKey.objects.filter(key__in=[k for g in groups for k in g])
         .values("subject_id")
-        .annotate(n=Count("id"))
-        .filter(n__gte=need)
-        .order_by("-n")
+        .annotate(**flags)
+        .annotate(agreed=agreed)
+        .filter(agreed__gte=need)
         .values_list("subject_id", flat=True)[:MAX_CANDIDATES]
     )
     rows = (
