@@ -248,6 +248,10 @@ class SignalEvent(AppendOnlyModel):
         verbose_name = _("signaalgebeurtenis")
         verbose_name_plural = _("signaalgebeurtenissen")
 
+    @property
+    def status_label(self) -> str:
+        return str(dict(Signal.Status.choices).get(self.status, self.status))
+
 
 def attachment_path(instance, filename):
     return f"signals/{instance.signal_id}/{instance.sha256[:16]}"

@@ -16,7 +16,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 HERE = Path(__file__).parent / "bpmn_files"
-LANE_H = 170
+LANE_H = 190
 COL_W = 170
 LEFT = 190  # pool label + lane label
 TOP = 60
@@ -33,7 +33,7 @@ def _box(node, lanes):
     w, h = SIZES[node["type"]]
     lane_i = lanes.index(node["lane"])
     cx = LEFT + node["col"] * COL_W + COL_W // 2
-    cy = TOP + lane_i * LANE_H + LANE_H // 2 - 10
+    cy = TOP + lane_i * LANE_H + LANE_H // 2 + 5
     return cx - w // 2, cy - h // 2, w, h
 
 
@@ -148,6 +148,8 @@ def build(proc: dict) -> str:
         boxes[b["end"]] = (ex, ey, 36, 36)
         shape(b["end"], ex, ey, 36, 36, label_below=True)
 
+    skip = {"n": 0}
+
     def edge(fid, src, tgt, name=""):
         sx, sy, sw, sh = boxes[src]
         tx, ty, tw, th = boxes[tgt]
@@ -159,6 +161,11 @@ def build(proc: dict) -> str:
             if tx < sx:  # backwards: go below
                 low = max(sy + sh, ty + th) + 30
                 pts = [(sx + sw // 2, sy + sh), (sx + sw // 2, low), (tx + tw // 2, low), (tx + tw // 2, ty + th)]
+            elif a[1] == b_[1] and nodes[src]["type"] == "exclusiveGateway" and tx - (sx + sw) > COL_W:
+                # A branch that skips steps on the same row: draw it above the row.
+                skip["n"] += 1
+                top = min(sy, ty) - 18 - 14 * skip["n"]
+                pts = [(sx + sw // 2, sy), (sx + sw // 2, top), (tx + tw // 2, top), (tx + tw // 2, ty)]
             elif a[1] == b_[1]:
                 pts = [a, b_]
             elif nodes[src]["type"] == "exclusiveGateway":
@@ -172,7 +179,7 @@ def build(proc: dict) -> str:
         for px, py in pts:
             out.append(f'        <di:waypoint x="{px}" y="{py}" />')
         if name:
-            lx, ly = pts[-2] if len(pts) > 2 else pts[0]
+            lx, ly = pts[1] if len(pts) == 4 and pts[1][1] < pts[0][1] else (pts[-2] if len(pts) > 2 else pts[0])
             out.append(
                 f'        <bpmndi:BPMNLabel><dc:Bounds x="{lx + 6}" y="{ly - 22}" width="110" height="27" /></bpmndi:BPMNLabel>'
             )
@@ -273,14 +280,14 @@ SIGNAL_TRIAGE = {
     },
 }
 
-Y_OSP, Y_CASE = "OSP", "Casusregie en zorg"
+Y_OSP, Y_CASE, Y_CARE = "OSP", "Casusregie (SAMEN)", "Doorverwijzing naar zorg"
 YOUTH = {
     "id": "jongeren_vroegdetectie",
     "name": "Vroegdetectie jongeren (OD2.3)",
     "pool": "Vroegdetectie jongeren (OD2.3)",
     "doc": "Werkproces voor signalen van jongeren in risico, met een centrale rol voor het OSP en een link naar "
     "project SAMEN. Alleen het OSP ziet de inhoud; elke beslissing heeft een termijn.",
-    "lanes": [Y_OSP, Y_CASE],
+    "lanes": [Y_OSP, Y_CASE, Y_CARE],
     "nodes": {
         "start": {"type": "startEvent", "name": "Signaal van een professional", "lane": Y_OSP, "col": 0},
         "bespreken": {
@@ -294,7 +301,7 @@ YOUTH = {
         "geen_zorg": {"type": "endEvent", "name": "Geen zorgen: afgesloten", "lane": Y_OSP, "col": 3},
         "opvolgen": {"type": "userTask", "name": "Opvolgen door preventiewerker", "lane": Y_OSP, "col": 4},
         "casus": {"type": "userTask", "name": "Casusaanpak opstarten (SAMEN)", "lane": Y_CASE, "col": 3},
-        "zorg": {"type": "userTask", "name": "Doorverwijzen naar zorg", "lane": Y_CASE, "col": 4},
+        "zorg": {"type": "userTask", "name": "Doorverwijzen naar zorg", "lane": Y_CARE, "col": 3},
         "einde": {"type": "endEvent", "name": "Afgerond", "lane": Y_OSP, "col": 6},
         "gw_join": {"type": "exclusiveGateway", "name": "", "lane": Y_OSP, "col": 5},
     },

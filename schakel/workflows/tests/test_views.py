@@ -41,4 +41,4 @@ def test_detail_page_embeds_the_diagram(client, wf_seeded):
     client.force_login(persona_user("beheerder"))
     d = ProcessDefinition.objects.get(key="jongeren_vroegdetectie")
     content = client.get(reverse("workflows:definition_detail", args=[d.pk])).content.decode()
-    assert "data-bpmn-viewer" in content and "Casusregie en zorg" in content
+    assert "data-bpmn-viewer" in content and "Casusregie (SAMEN)" in content
