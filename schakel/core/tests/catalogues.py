@@ -43,4 +43,8 @@ def reset_translation_cache() -> None:
     trans_real._translations = {}
     trans_real._default = None
     trans_real._active = Local()
-    trans_real.check_for_language.cache_clear()
+    # Django 5.2 caches "does a catalogue exist for this language" (check_for_language uses it).
+    for name in ("translation_catalog_exists", "check_for_language"):
+        cache_clear = getattr(getattr(trans_real, name, None), "cache_clear", None)
+        if cache_clear:
+            cache_clear()

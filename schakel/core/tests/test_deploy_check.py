@@ -15,7 +15,10 @@ MANAGE = str(settings.BASE_DIR / "manage.py")
 
 
 def _run(args: list[str], tmp_path, **env_overrides) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHAKEL_") and k != "DJANGO_SETTINGS_MODULE"}
+    # A clean deployment environment: none of our settings, and not the browser tests'
+    # DJANGO_ALLOW_ASYNC_UNSAFE (check --deploy rightly refuses it, async.E001).
+    dropped = {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCHAKEL_") and k not in dropped}
     env.pop("DATABASE_URL", None)  # the default SQLite file, inside the temp dir below
     env.update({"SCHAKEL_VAR_DIR": str(tmp_path / "var"), **env_overrides})
     return subprocess.run(
