@@ -333,7 +333,7 @@ def sparkline(indicator: Indicator, width: int = 120, height: int = 32) -> dict 
 def svg_chart(indicator: Indicator, width: int = 520, height: int = 170) -> dict:
     """Geometry for a server-rendered SVG line chart (documents, print): the
     measurements as a line, the baseline and target as horizontal lines."""
-    left, right, top, bottom = 44, 10, 10, 26
+    left, right, top, bottom = 44, 26, 10, 26
     series = getattr(indicator, "series", [])
     values = [m.value for m in series]
     refs = [v for v in (indicator.baseline_value, indicator.target_value) if v is not None]

@@ -199,7 +199,7 @@ def measurement_correct(request, pk: int):
     m = selectors.measurement_for(request.user, pk)
     if not services.can_add_measurement(request.user, m.indicator):
         raise PermissionDenied
-    form = CorrectionForm(initial={"value": m.value})
+    form = CorrectionForm(initial={"value": m.value.normalize()})
     if request.method == "POST":
         form = CorrectionForm(request.POST)
         if form.is_valid():
@@ -245,4 +245,26 @@ def export(request):
         raise PermissionDenied
     response = HttpResponse(export_plan(plan), content_type="application/yaml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{plan.code}.yaml"'
+    return response
+
+
+@login_required
+def report_xlsx(request):
+    from .xlsx import plan_workbook
+
+    plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
+    response = HttpResponse(
+        plan_workbook(plan), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}.xlsx"'
+    return response
+
+
+@login_required
+def report_pdf(request):
+    from .pdf import report_pdf as make_pdf
+
+    plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
+    response = HttpResponse(make_pdf(plan), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{plan.code}-kerngroep.pdf"'
     return response

@@ -40,6 +40,8 @@ ROUTES = [
     Route("plan:dashboard", FOLLOWUP),
     Route("plan:compute", signed_in(DENY, coordinator=REDIRECT), method="POST", data={"period": "2026-01"}),
     Route("plan:report", FOLLOWUP),
+    Route("plan:report_xlsx", FOLLOWUP),
+    Route("plan:report_pdf", FOLLOWUP),
     Route("plan:export", signed_in(DENY, coordinator=OK)),
     Route("plan:core_group", FOLLOWUP),
     Route("plan:group", FOLLOWUP, kwargs=_group("SD1")),

@@ -252,3 +252,19 @@ def test_seed_is_idempotent(seeded_plan):
     load_all(demo=True, out=lambda m: None)
     assert (Action.objects.count(), Measurement.objects.count(), Indicator.objects.count()) == counts
     assert persona_user("werkgroep").plan_memberships.filter(group__strategic_objective__code="SD1").exists()
+
+
+def test_xlsx_export(persona_client, seeded_plan):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = persona_client("kerngroep").get(reverse("plan:report_xlsx"))
+    assert response.status_code == 200
+    wb = load_workbook(BytesIO(response.content))
+    assert wb.sheetnames == ["Doelstellingen", "Acties", "Indicatoren", "Metingen"]
+    assert wb["Doelstellingen"].max_row == 17  # header + 16 ODs
+    assert wb["Acties"].max_row == 1 + Action.objects.filter(objective__strategic_objective__plan=seeded_plan).count()
+    assert wb["Metingen"].max_row == 1 + Measurement.objects.filter(indicator__plan=seeded_plan).count()
+    codes = {row[0] for row in wb["Indicatoren"].iter_rows(min_row=2, values_only=True)}
+    assert {"VM1", "VM5"} <= codes

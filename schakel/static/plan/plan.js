@@ -30,8 +30,21 @@
     if (data.unit === "%") { options.scales.y.suggestedMax = 100; }
     new window.Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets }, options: options });
   }
+  /* A download link with data-busy="ID" shows the status element #ID while the
+     report is made; a download does not leave the page, so hide it again when
+     the tab regains focus or after a while. */
+  function busy(link) {
+    link.addEventListener("click", function () {
+      var status = document.getElementById(link.dataset.busy);
+      if (!status) { return; }
+      status.hidden = false;
+      link.setAttribute("aria-busy", "true");
+      window.setTimeout(function () { status.hidden = true; link.removeAttribute("aria-busy"); }, 6000);
+    });
+  }
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("canvas[data-chart]"), draw);
+    Array.prototype.forEach.call(document.querySelectorAll("a[data-busy]"), busy);
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); } else { init(); }
 })();
