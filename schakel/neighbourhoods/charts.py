@@ -7,12 +7,12 @@ import datetime as dt
 from django.utils.html import escape
 
 
-def trend_svg(points: list[tuple[dt.date, float]], *, title: str, width: int = 640, height: int = 260) -> str:
+def trend_svg(points: list[tuple[dt.date, float]], *, title: str, width: int = 480, height: int = 240) -> str:
     """A line chart of 0-100 scores over dates, as an accessible inline SVG.
 
     The returned markup contains only numbers and escaped text.
     """
-    left, right, top, bottom = 44, 16, 16, 40
+    left, right, top, bottom = 40, 36, 14, 34
     w, h = width - left - right, height - top - bottom
     parts = [
         f'<svg class="trend-chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="trend-title" '
@@ -37,7 +37,7 @@ def trend_svg(points: list[tuple[dt.date, float]], *, title: str, width: int = 6
                 f'<circle class="trend-chart__dot" cx="{x:.1f}" cy="{y:.1f}" r="4">'
                 f"<title>{date:%d-%m-%Y}: {value:.1f}</title></circle>"
             )
-        step = max(1, len(coords) // 6)
+        step = max(1, -(-len(coords) // 4))
         for x, _y, date, _v in coords[::step]:
             parts.append(
                 f'<text class="trend-chart__label" x="{x:.1f}" y="{top + h + 18}" text-anchor="middle">{date:%d-%m-%y}</text>'

@@ -28,31 +28,38 @@
     if (el.dataset.tileUrl) {
       L.tileLayer(el.dataset.tileUrl, { maxZoom: 19, attribution: el.dataset.tileAttribution || "" }).addTo(map);
     }
-    var group = L.featureGroup().addTo(map);
+    // Leaflet circles need a map view before they are added: compute the
+    // bounds from the data first, set the view, then add the layers.
+    var group = L.featureGroup();
+    var bounds = L.latLngBounds([]);
     (data.areas || []).forEach(function (a) {
-      L.geoJSON(a.geometry, { style: { color: "#3d4f5c", weight: 2, fillOpacity: 0.06 } })
-        .bindTooltip(a.name)
-        .addTo(group);
+      var layer = L.geoJSON(a.geometry, { style: { color: "#3d4f5c", weight: 2, fillOpacity: 0.06 } }).bindTooltip(a.name);
+      bounds.extend(layer.getBounds());
+      group.addLayer(layer);
     });
     (data.points || []).forEach(function (p) {
-      L.circleMarker([p.lat, p.lon], { radius: 2, weight: 0, fillColor: "#1f5f8b", fillOpacity: 0.7 }).addTo(group);
+      bounds.extend([p.lat, p.lon]);
+      group.addLayer(L.circleMarker([p.lat, p.lon], { radius: 2, weight: 0, fillColor: "#1f5f8b", fillOpacity: 0.7 }));
     });
     (data.circles || []).forEach(function (c) {
-      L.circle([c.lat, c.lon], { radius: c.radius, color: "#b3261e", weight: 2, fillOpacity: 0.1 }).addTo(group);
-      L.circleMarker([c.lat, c.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 })
-        .bindPopup(popup(c))
-        .addTo(group);
+      bounds.extend(L.latLng(c.lat, c.lon).toBounds(c.radius * 2));
+      group.addLayer(L.circle([c.lat, c.lon], { radius: c.radius, color: "#b3261e", weight: 2, fillOpacity: 0.1 }));
+      group.addLayer(
+        L.circleMarker([c.lat, c.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).bindPopup(popup(c))
+      );
     });
     (data.markers || []).forEach(function (m) {
-      L.circleMarker([m.lat, m.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#0b6e4f", fillOpacity: 1 })
-        .bindPopup(popup(m))
-        .addTo(group);
+      bounds.extend([m.lat, m.lon]);
+      group.addLayer(
+        L.circleMarker([m.lat, m.lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#0b6e4f", fillOpacity: 1 }).bindPopup(popup(m))
+      );
     });
-    if (group.getLayers().length) {
-      map.fitBounds(group.getBounds(), { padding: [12, 12], maxZoom: 17 });
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 17 });
     } else {
       map.setView([51.028, 4.48], 14);
     }
+    group.addTo(map);
     var latInput = el.dataset.pickLat && document.getElementById(el.dataset.pickLat);
     var lonInput = el.dataset.pickLon && document.getElementById(el.dataset.pickLon);
     if (latInput && lonInput) {
