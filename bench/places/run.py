@@ -1,0 +1,160 @@
+"""Places benchmark: BeST import time and peak memory, and the 250 m radius
+query p50/p95 on SQLite and PostgreSQL next to an in-memory shapely STRtree on
+the same points (the lower bound), in one run.
+
+    python bench/places/run.py --rows 500000 [--pg postgres://postgres@127.0.0.1:5432/schakel_places]
+
+Not a test: prints figures; docs/bench-places.md records the ones measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import gen_best  # noqa: E402
+
+
+def run_import(env: dict, path: str) -> tuple[float, float]:
+    """(seconds, peak RSS MB) of `manage.py import_addresses` in a fresh process."""
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_SNIPPET, path], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    seconds = time.monotonic() - started
+    peak_kb = int(proc.stdout.strip().splitlines()[-1])
+    del before
+    return seconds, peak_kb / 1024
+
+
+# Runs the import command and prints its own peak RSS (kB) as the last line.
+IMPORT_SNIPPET = """
+import os, sys, resource, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.settings")
+django.setup()
+from django.core.management import call_command
+call_command("import_addresses", sys.argv[1], verbosity=0)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+QUERY_SNIPPET = """
+import os, sys, json, time, statistics, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.settings")
+django.setup()
+from schakel.places.selectors import addresses_within
+pts = json.load(open(sys.argv[1]))
+for lat, lon in pts[:20]:
+    list(addresses_within(lat=lat, lon=lon).values_list("pk", flat=True))
+times, hits = [], []
+for lat, lon in pts:
+    t = time.perf_counter()
+    ids = list(addresses_within(lat=lat, lon=lon).values_list("pk", flat=True))
+    times.append((time.perf_counter() - t) * 1000)
+    hits.append(len(ids))
+times.sort()
+print(json.dumps({"p50": times[len(times)//2], "p95": times[int(len(times)*0.95)], "mean_hits": statistics.mean(hits), "hits": hits}))
+"""
+
+
+def strtree(points_xy, queries_xy):
+    import numpy as np
+    import shapely
+
+    geoms = shapely.points(np.asarray(points_xy))
+    t0 = time.monotonic()
+    tree = shapely.STRtree(geoms)
+    build = time.monotonic() - t0
+    times, hits = [], []
+    for x, y in queries_xy:
+        t = time.perf_counter()
+        idx = tree.query(shapely.Point(x, y), predicate="dwithin", distance=250)
+        times.append((time.perf_counter() - t) * 1000)
+        hits.append(len(idx))
+    times.sort()
+    return {"p50": times[len(times) // 2], "p95": times[int(len(times) * 0.95)], "build_s": build, "hits": hits}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=200_000)
+    ap.add_argument("--scale", default="flanders", choices=["flanders", "belgium"])
+    ap.add_argument("--queries", type=int, default=500)
+    ap.add_argument("--pg", default="", help="PostgreSQL URL (its database is dropped and recreated by migrate)")
+    ap.add_argument("--keep", default="", help="reuse this generated file")
+    args = ap.parse_args()
+    import json
+
+    from pyproj import Transformer
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-places-"))
+    path = args.keep or str(tmp / "best.csv.gz")
+    if not args.keep:
+        t = time.monotonic()
+        gen_best.generate(args.rows, path, args.scale)
+        print(f"generated {args.rows:,} rows in {time.monotonic() - t:.1f} s")
+    xs, ys = gen_best.points(args.rows, gen_best.BOXES[args.scale])
+    keep = [i for i in range(args.rows) if i % 50]  # the importer skips the 'retired' ones
+    rng = random.Random(7)
+    sample = rng.sample(keep, args.queries)
+    to_wgs = Transformer.from_crs("EPSG:3812", "EPSG:4326", always_xy=True)
+    # query points: near real addresses (a random address moved up to 100 m)
+    qxy = [(xs[i] + rng.uniform(-100, 100), ys[i] + rng.uniform(-100, 100)) for i in sample]
+    qll = [to_wgs.transform(x, y)[::-1] for x, y in qxy]
+    qfile = tmp / "queries.json"
+    qfile.write_text(json.dumps(qll))
+    tree = strtree([(xs[i], ys[i]) for i in keep], qxy)
+    print(
+        f"STRtree ({len(keep):,} points, build {tree['build_s']:.1f} s): p50 {tree['p50']:.3f} ms, p95 {tree['p95']:.3f} ms"
+    )
+
+    targets = [("SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}")]
+    if args.pg:
+        targets.append(("PostgreSQL", args.pg))
+    for name, url in targets:
+        env = {**os.environ, "DATABASE_URL": url, "SCHAKEL_VAR_DIR": str(tmp)}
+        if name == "PostgreSQL":
+            subprocess.run([sys.executable, "-c", RESET_PG, url], cwd=ROOT, env=env, check=True)
+        seconds, peak = run_import(env, path)
+        print(
+            f"{name}: import {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s), peak RSS {peak:.0f} MB"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", QUERY_SNIPPET, str(qfile)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        same = sum(1 for a, b in zip(r["hits"], tree["hits"], strict=True) if a == b)
+        print(
+            f"{name}: 250 m radius p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, mean {r['mean_hits']:.0f} addresses; "
+            f"ratio to STRtree p50 x{r['p50'] / tree['p50']:.0f}, p95 x{r['p95'] / tree['p95']:.0f}; "
+            f"same result count as STRtree for {same}/{len(r['hits'])} queries"
+        )
+
+
+RESET_PG = """
+import sys, psycopg
+from urllib.parse import urlparse
+u = urlparse(sys.argv[1]); db = u.path.lstrip("/")
+with psycopg.connect(sys.argv[1].replace("/" + db, "/postgres"), autocommit=True) as c:
+    c.execute(f'DROP DATABASE IF EXISTS "{db}"'); c.execute(f'CREATE DATABASE "{db}"')
+"""
+
+if __name__ == "__main__":
+    main()
