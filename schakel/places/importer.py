@@ -247,7 +247,7 @@ def _upsert(rows: list[tuple]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
     # Identifiers are quoted model metadata; every value is a parameter.
-    head = "INSERT INTO " + table + " (" + ", ".join(qn(c) for c in cols) + ") VALUES "
+    head = "INSERT INTO " + table + " (" + ", ".join(qn(c) for c in cols) + ") VALUES "  # noqa: S608
     tail = " ON CONFLICT (" + qn("address_id") + ") DO UPDATE SET " + conflict
     with connection.cursor() as cursor:
         for i in range(0, len(rows), UPSERT_ROWS):
