@@ -9,10 +9,11 @@ candidates with rapidfuzz.
 
 Scoring every name in a registry of a million persons is too slow (about
 220 ms per query), so candidates are first *blocked*: every name yields a few
-short keys (the first and the last four letters of each skeleton token) that
-are stored in an indexed table; a query scores only names sharing at least two
-keys with it. A typo may spoil the prefix or the suffix of a token but rarely
-both, so recall stays high.
+short keys per skeleton token (its first three letters, its last three, and
+its first and last letter) that are stored in an indexed table; a query
+scores only names that agree with it on at least two tokens (first *and*
+last name), where a token agrees when any of its keys is shared. One typo
+spoils at most two of the three keys, so recall stays high.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 # Particles that are dropped as separate tokens (Dutch, French, Arabic, ...).
 PARTICLES = frozenset(
@@ -66,6 +67,7 @@ _FOLDS = (
     ("ph", "f"),
     ("th", "t"),
     ("kh", "h"),
+    ("cz", "ch"),  # Polish: Kowalczyk / Kovalchik
     ("ch", "h"),
     ("gh", "g"),
     ("dj", "j"),
@@ -145,30 +147,48 @@ def _compact(text: str) -> str:
     return _folded(fold(text).replace(" ", ""))
 
 
+def glued(text: str) -> list[str]:
+    """Particles glued to the next word ("Ben Ali" -> "benali"), as skeletons,
+    so a name written with a separate particle meets the glued spelling."""
+    out, run = [], []
+    for tok in fold(text).split():
+        if tok in PARTICLES:
+            run.append(tok)
+            continue
+        if run:
+            out.append(skeleton("".join(run) + tok))
+            run = []
+    return out
+
+
+def _key(toks: list[str], compact: str, alts: list[str]) -> str:
+    return f"{' '.join(sorted(toks))}|{compact}|{' '.join(sorted(set(alts) - set(toks)))}"
+
+
 def person_key(first_name: str, last_name: str) -> str:
-    """The normal form of a person's name: ``"<sorted tokens>|<compact>"``.
+    """The normal form of a person's name: ``"<sorted tokens>|<compact>|<glued>"``.
 
     The sorted tokens (particles dropped) make the key order-independent; the
-    compact form keeps the particles glued so "Ben Ali" still meets "Benali".
+    compact form keeps the particles so "Ben Ali" still scores like "Benali";
+    the glued tokens serve the blocking step for the same reason.
     """
-    toks = " ".join(sorted(tokens(first_name) + tokens(last_name, surname=True)))
-    return f"{toks}|{_compact(f'{first_name} {last_name}')}"
+    toks = tokens(first_name) + tokens(last_name, surname=True)
+    return _key(toks, _compact(f"{first_name} {last_name}"), glued(last_name))
 
 
 def organisation_key(name: str) -> str:
-    return f"{' '.join(sorted(tokens(name, drop=PARTICLES | _LEGAL_FORMS)))}|{_compact(name)}"
+    return _key(tokens(name, drop=PARTICLES | _LEGAL_FORMS), _compact(name), [])
 
 
 def key_groups(key: str) -> list[tuple[str, str]]:
-    """Per distinct name token: its (prefix key, suffix key)."""
-    toks, _, compact = key.partition("|")
+    """Per distinct name token (and glued particle form): its (prefix, suffix) keys."""
+    toks, _, rest = key.partition("|")
+    alts = rest.partition("|")[2]
     groups = []
-    for tok in sorted(set(toks.split())):
+    for tok in sorted(set(toks.split()) | set(alts.split())):
         if len(tok) >= 2:
-            groups.append(("p" + tok[:4], "e" + tok[-4:]))
-    # The whole name glued together ("Ben Ali" = "Benali") counts as one more token.
-    if len(compact) >= 4:
-        groups.append(("c" + compact[:4], "d" + compact[-4:]))
+            # One edit (a typo, a dropped letter) spoils at most two of these.
+            groups.append(("p" + tok[:3], "e" + tok[-3:], "f" + tok[0] + tok[-1]))
     return groups
 
 
@@ -183,14 +203,36 @@ def min_tokens(groups) -> int:
 
 def score(a: str, b: str) -> float:
     """0-100: how alike two normal forms are (order and spacing tolerant)."""
-    a_toks, _, a_compact = a.partition("|")
-    b_toks, _, b_compact = b.partition("|")
+    a_toks, _, a_rest = a.partition("|")
+    b_toks, _, b_rest = b.partition("|")
+    a_compact, b_compact = a_rest.partition("|")[0], b_rest.partition("|")[0]
     if not a_toks or not b_toks:
         return 0.0
     best = max(fuzz.token_sort_ratio(a_toks, b_toks), fuzz.ratio(a_toks.replace(" ", ""), b_toks.replace(" ", "")))
     if a_compact and b_compact:
         best = max(best, fuzz.ratio(a_compact, b_compact))
     return best
+
+
+def prefilter(key: str, ids: list, keys: list[str], threshold: float) -> list:
+    """Cheap first pass in rapidfuzz's C loop: drop candidates that cannot
+    reach ``threshold`` on the compact or the token form (an upper bound of
+    ``score`` within a margin), so the exact score runs on few rows."""
+    if len(ids) < 50:
+        return ids
+    margin = threshold - 12
+    q_toks, _, q_rest = key.partition("|")
+    q_compact = q_rest.partition("|")[0]
+    toks = [k.partition("|")[0] for k in keys]
+    compacts = [k.partition("|")[2].partition("|")[0] for k in keys]
+    keep = {
+        i for _, _, i in process.extract(q_toks, toks, scorer=fuzz.token_sort_ratio, score_cutoff=margin, limit=None)
+    }
+    if q_compact:
+        keep |= {
+            i for _, _, i in process.extract(q_compact, compacts, scorer=fuzz.ratio, score_cutoff=margin, limit=None)
+        }
+    return [ids[i] for i in sorted(keep)]
 
 
 @dataclass(frozen=True)
@@ -226,16 +268,17 @@ class NameIndex:
         if min_tokens(groups) == 1:
             return sorted({sid for k in (groups[0] if groups else ()) for sid in self._posting(k)})
         found: set[int] = set()
-        for i, (pa, ea) in enumerate(groups):
-            for pb, eb in groups[i + 1 :]:
-                for a in (pa, ea):
-                    for b in (pb, eb):
+        for i, group_a in enumerate(groups):
+            for group_b in groups[i + 1 :]:
+                for a in group_a:
+                    for b in group_b:
                         found |= self._posting(a) & self._posting(b)
         return sorted(found)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:
+        cands = self.candidates(key)
         found = []
-        for sid in self.candidates(key):
+        for sid in prefilter(key, cands, [self._names[sid] for sid in cands], threshold):
             s = score(key, self._names[sid])
             if s >= threshold:
                 found.append(Match(sid, s, "name"))

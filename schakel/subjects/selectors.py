@@ -45,8 +45,12 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
     births = {}
     if kind == Subject.Kind.PERSON and birth_date is not None:
         births = dict(Person.objects.filter(pk__in=candidate_ids).values_list("pk", "birth_date"))
+    rows = list(rows)
+    keep = set(matching.prefilter(key, [pk for pk, _ in rows], [k for _, k in rows], threshold - 5))
     found = []
     for pk, other in rows:
+        if pk not in keep:
+            continue
         s = matching.score(key, other)
         other_birth = births.get(pk)
         if birth_date is not None and other_birth is not None:
