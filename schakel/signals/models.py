@@ -184,7 +184,10 @@ class Signal(TimeStampedModel):
         verbose_name = _("signaal")
         verbose_name_plural = _("signalen")
         indexes = [
-            models.Index(fields=["team", "status", "triage_due_at"], name="signals_queue"),
+            # The team queue: only signals with an open step (a small share).
+            models.Index(
+                fields=["team", "task_due_at"], name="signals_queue_open", condition=~models.Q(current_task="")
+            ),
             models.Index(fields=["category", "created_at"], name="signals_cat_created"),
             models.Index(fields=["cell"], name="signals_cell"),
             models.Index(fields=["reporter", "created_at"], name="signals_reporter"),

@@ -127,6 +127,21 @@ def latest_definition(key: str) -> ProcessDefinition:
 # --- running ------------------------------------------------------------
 
 
+_specs: dict[int, object] = {}
+
+
+def _spec(definition: ProcessDefinition):
+    """The parsed spec of a definition version. Versions are never edited, so
+    the parse is cached per process (a spec is read-only once built and
+    SpiffWorkflow shares one spec between many workflows)."""
+    spec = _specs.get(definition.pk)
+    if spec is None:
+        if len(_specs) > 100:
+            _specs.clear()
+        spec = _specs[definition.pk] = spec_for(definition.xml, definition.key)
+    return spec
+
+
 def _load(instance: ProcessInstance) -> BpmnWorkflow:
     wf = _serializer.deserialize_json(instance.state)
     wf.script_engine = ENGINE
@@ -258,7 +273,7 @@ def instance_start(
     no personal data); ``team_overrides`` maps lane names to unit pks.
     """
     definition = latest_definition(key)
-    wf = BpmnWorkflow(spec_for(definition.xml, definition.key), script_engine=ENGINE)
+    wf = BpmnWorkflow(_spec(definition), script_engine=ENGINE)
     wf.data.update({k: v for k, v in (data or {}).items() if not str(k).startswith("_")})
     _run_engine(wf)
     instance = ProcessInstance(

@@ -29,3 +29,12 @@ def make_signal(sig_seeded):
         )
 
     return _make
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """Messages are asserted in Dutch; do not depend on what another test left active."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield

@@ -20,3 +20,12 @@ def wf_seeded(db):
     from schakel.workflows.testing import seed_minimal
 
     seed_minimal()
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """Messages are asserted in Dutch; do not depend on what another test left active."""
+    from django.utils import translation
+
+    with translation.override("nl"):
+        yield

@@ -1,0 +1,227 @@
+"""Signals benchmark: intake throughput through the full stack next to a bare
+JSON POST view, and the triage-queue page latency, with many signals.
+
+Needs PostgreSQL (DATABASE_URL, a scratch database: it is migrated and filled)
+and gunicorn. Defaults: 1,000,000 signals, 2 gunicorn workers, 4 client threads.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench_signals \\
+        .venv/bin/python bench/run.py signals
+
+Knobs: BENCH_SIGNALS (rows to generate), BENCH_INTAKE (POSTs), BENCH_BARE,
+BENCH_QUEUE (GETs), BENCH_THREADS, BENCH_WORKERS, BENCH_PORT.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.signals.settings"
+
+if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    print("signals benchmark: skipped (set DATABASE_URL to a scratch PostgreSQL database)")
+    sys.exit(0)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+N = int(os.environ.get("BENCH_SIGNALS", "1000000"))
+INTAKE = int(os.environ.get("BENCH_INTAKE", "400"))
+BARE = int(os.environ.get("BENCH_BARE", "2000"))
+QUEUE = int(os.environ.get("BENCH_QUEUE", "300"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+OPEN_SHARE = 0.02  # share of signals with an open step
+
+
+def setup_data() -> None:
+    from schakel.accounts.models import Unit
+    from schakel.signals import seeding as signal_seeding
+    from schakel.signals.models import Category, Signal
+    from schakel.workflows.testing import seed_minimal
+
+    call_command("migrate", verbosity=0)
+    if not Category.objects.exists():
+        seed_minimal()
+        signal_seeding.load_reference(print)
+    have = Signal.objects.count()
+    if have >= N:
+        print(f"data: {have:,} signals present")
+        return
+    cats = list(Category.objects.filter(parent__isnull=False))
+    units = list(Unit.objects.filter(code__in=["preventie-veiligheid", "outreach", "liec", "bestuurlijke-handhaving"]))
+    now = timezone.now()
+    rnd = random.Random(42)
+    t0 = time.perf_counter()
+    batch = []
+    for _i in range(have, N):
+        created = now - timedelta(minutes=rnd.randint(0, 3 * 365 * 24 * 60))
+        is_open = rnd.random() < OPEN_SHARE
+        x, y = 650_000 + rnd.uniform(-4000, 4000), 700_000 + rnd.uniform(-4000, 4000)
+        batch.append(
+            Signal(
+                created_at=created,
+                observed_at=created - timedelta(hours=2),
+                category=rnd.choice(cats),
+                description="Benchmarksignaal (fictief).",
+                channel=rnd.choice(["staff", "staff", "partner", "sector"]),
+                team=rnd.choice(units),
+                status="triage" if is_open else "closed",
+                current_task="Volledigheid en relevantie beoordelen" if is_open else "",
+                task_due_at=created + timedelta(days=5) if is_open else None,
+                triage_due_at=created + timedelta(days=5),
+                triaged_at=None if is_open else created + timedelta(hours=rnd.randint(1, 200)),
+                x=x,
+                y=y,
+                cell=int(x // 250) * 100_000 + int(y // 250),
+                is_demo=True,
+            )
+        )
+        if len(batch) == 10_000:
+            Signal.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Signal.objects.bulk_create(batch)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE signals_signal")
+    print(f"data: generated {N - have:,} signals in {time.perf_counter() - t0:.0f} s")
+
+
+def session_cookie(email: str) -> tuple[str, str]:
+    from schakel.accounts.models import User
+
+    user = User.objects.get(email=email)
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s.create()
+    secret = _get_new_csrf_string()
+    return f"{settings.SESSION_COOKIE_NAME}={s.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", _mask_cipher_secret(
+        secret
+    )
+
+
+_local = threading.local()
+
+
+def _conn():
+    if not hasattr(_local, "c"):
+        _local.c = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    return _local.c
+
+
+def request(method, path, cookie, token=None, body=None):
+    headers = {"Cookie": cookie, "Host": "127.0.0.1", "Referer": f"http://127.0.0.1:{PORT}/"}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["X-CSRFToken"] = token
+    t = time.perf_counter()
+    c = _conn()
+    c.request(method, path, body=body, headers=headers)
+    r = c.getresponse()
+    r.read()
+    return r.status, time.perf_counter() - t
+
+
+def run(label, n, fn):
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(THREADS) as pool:
+        results = list(pool.map(lambda i: fn(i), range(n)))
+    took = time.perf_counter() - t0
+    statuses = {}
+    for st, _ in results:
+        statuses[st] = statuses.get(st, 0) + 1
+    lat = sorted(d for _, d in results)
+    p50, p95 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.95) - 1] * 1000
+    print(
+        f"{label}: {n} requests in {took:.1f} s = {n / took:.1f}/s; p50 {p50:.0f} ms, p95 {p95:.0f} ms; status {statuses}"
+    )
+    return n / took, p95
+
+
+def main() -> None:
+    setup_data()
+    from schakel.signals.models import Signal
+
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE="bench.signals.settings")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "schakel.wsgi",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.2)
+        cookie, token = session_cookie("frontlijn@demo.schakel.test")
+        body = json.dumps(
+            {
+                "category": "graffiti",
+                "observed_at": timezone.now().isoformat(),
+                "description": "Benchmark: tags op de brug.",
+            }
+        )
+        # warm-up
+        for _ in range(10):
+            request("POST", "/bench/bare/", cookie, token, body)
+            request("POST", "/api/v1/signals/signals/", cookie, token, body)
+        bare_rate, _ = run("bare JSON POST", BARE, lambda i: request("POST", "/bench/bare/", cookie, token, body))
+        intake_rate, _ = run(
+            "intake POST (API, process started)",
+            INTAKE,
+            lambda i: request("POST", "/api/v1/signals/signals/", cookie, token, body),
+        )
+        print(f"intake / bare = {intake_rate / bare_rate * 100:.1f} % (target >= 50 %)")
+        tcookie, _t = session_cookie("triage@demo.schakel.test")
+        _r, p95 = run("triage queue page", QUEUE, lambda i: request("GET", "/signalen/wachtrij/", tcookie))
+        _r, p95f = run(
+            "triage queue page, overdue filter",
+            QUEUE // 2,
+            lambda i: request("GET", "/signalen/wachtrij/?overdue=on", tcookie),
+        )
+        print(f"queue p95 {p95:.0f} ms (target <= 150 ms); signals in database: {Signal.objects.count():,}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
