@@ -108,3 +108,23 @@ def test_youth_signal_partner_form_to_osp_decision(demo_server, page_at, screens
 
     # --- the reporter's feedback says nothing about what happens next ----------
     assert signal.feedback == "Bedankt voor uw melding. Ze werd ontvangen en behandeld."
+
+
+def test_modeler_saves_a_new_version_under_csp(demo_server, page_at, screenshot):
+    from schakel.workflows.models import ProcessDefinition
+
+    expect = _expect()
+    v1 = ProcessDefinition.objects.filter(key="jongeren_vroegdetectie").order_by("-version").first()
+    page = page_at(1280, 900)
+    _log_in(page, demo_server.url, "beheerder@demo.schakel.test")
+    page.goto(demo_server.url + reverse("workflows:definition_edit", args=[v1.pk]))
+    expect(page.locator("[data-bpmn-modeler][data-rendered='1']")).to_have_count(1)
+    # The modeler's palette is there: the administrator can draw.
+    expect(page.locator(".djs-palette")).to_have_count(1)
+    screenshot(page, "workflows-modeler")
+    page.get_by_role("button", name="Bewaren als nieuwe versie").click()
+    expect(page.get_by_text(f"Nieuwe versie {v1.version + 1} bewaard.")).to_be_visible()
+    v2 = ProcessDefinition.objects.get(key=v1.key, version=v1.version + 1)
+    assert v2.created_by.email == "beheerder@demo.schakel.test"
+    expect(page.locator("[data-bpmn-viewer][data-rendered='1']")).to_have_count(1)
+    assert page.csp_errors == [], page.csp_errors
