@@ -397,7 +397,9 @@ class Measurement(AppendOnlyModel):
     entered_at = models.DateTimeField(_("ingevoerd op"), default=timezone.now)
     corrects = models.OneToOneField(
         "self",
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: a corrected row cannot be removed on its own,
+        # but deleting a whole plan (cascade) removes both rows.
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="corrected_by",

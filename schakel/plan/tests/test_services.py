@@ -210,3 +210,17 @@ def test_meeting_add(mechelen):
         services.meeting_add(actor=UserFactory(perms=["plan.view_followup"]), group=core, date=date(2025, 3, 1))
     with pytest.raises(ValidationError):
         services.meeting_add(actor=coordinator, group=core, date=None)
+
+
+def test_deleting_a_plan_removes_corrected_measurements(mechelen, vm1):
+    coordinator = UserFactory(perms=["plan.manage_plan"])
+    m = services.measurement_add(
+        actor=coordinator, indicator=vm1, period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), value=60
+    )
+    services.measurement_correct(actor=coordinator, measurement=m, value=61, note="fix")
+    from django.db.models import RestrictedError
+
+    with pytest.raises((RestrictedError, TypeError)):
+        m.delete()  # append-only, and a corrected row cannot go alone
+    mechelen.delete()
+    assert not Measurement.objects.exists()
