@@ -33,6 +33,15 @@ class NeighbourhoodsConfig(AppConfig):
                 81,
             )
         )
+        register(
+            NavItem(
+                "behangtafelthemas",
+                _("Behangtafelthema's"),
+                "neighbourhoods:theme_list",
+                "neighbourhoods.change_proposaltheme",
+                82,
+            )
+        )
         from . import indicators
 
         indicators.register_all()

@@ -241,3 +241,9 @@ class ProposalForm(forms.Form):
 class ProposalStatusForm(forms.Form):
     proposal = forms.IntegerField(widget=forms.HiddenInput)
     status = forms.ChoiceField(label=_("Opvolging"), choices=Proposal.Status.choices)
+
+
+class ThemeForm(forms.Form):
+    name = forms.CharField(label=_("Thema"), max_length=120)
+    order = forms.IntegerField(label=_("Volgorde"), min_value=0, max_value=999, initial=0)
+    is_active = forms.BooleanField(label=_("Actief"), required=False, initial=True)

@@ -422,3 +422,23 @@ def proposal_set_status(*, actor, proposal: Proposal, status: str) -> Proposal:
     proposal.save(update_fields=["status", "updated_at"])
     audit.record_write(actor=actor, action="neighbourhoods.proposal_status_changed", obj=proposal, summary=status)
     return proposal
+
+
+@transaction.atomic
+def proposal_theme_save(
+    *, actor, name: str, order: int = 0, is_active: bool = True, theme: ProposalTheme | None = None
+) -> ProposalTheme:
+    """Add or edit a behangtafel theme (reference data). Needs change_proposaltheme."""
+    _require(actor, "change_proposaltheme")
+    name = _text(name, 120)
+    if not name:
+        raise ValidationError(_("Een thema heeft een naam nodig."))
+    if ProposalTheme.objects.filter(name__iexact=name).exclude(pk=getattr(theme, "pk", None)).exists():
+        raise ValidationError(_("Dit thema bestaat al."))
+    created = theme is None
+    theme = theme or ProposalTheme()
+    theme.name, theme.order, theme.is_active = name, int(order), bool(is_active)
+    theme.save()
+    action = "created" if created else "changed"
+    audit.record_write(actor=actor, action=f"neighbourhoods.proposal_theme_{action}", obj=theme)
+    return theme

@@ -23,4 +23,5 @@ urlpatterns = [
     path("behangtafel/", views.session_list, name="session_list"),
     path("behangtafel/nieuw/", views.session_create, name="session_create"),
     path("behangtafel/<int:pk>/", views.session_detail, name="session_detail"),
+    path("behangtafel/themas/", views.theme_list, name="theme_list"),
 ]

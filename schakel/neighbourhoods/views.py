@@ -30,9 +30,10 @@ from .forms import (
     QrtFilterForm,
     ScoreForm,
     SessionForm,
+    ThemeForm,
     WalkForm,
 )
-from .models import ChecklistTemplate, FollowUpAction, Proposal
+from .models import ChecklistTemplate, FollowUpAction, Proposal, ProposalTheme
 
 
 def _map(**extra) -> dict:
@@ -587,3 +588,22 @@ def session_detail(request, pk):
             "statuses": Proposal.Status.choices,
         },
     )
+
+
+@login_required
+@permission_required("neighbourhoods.change_proposaltheme", raise_exception=True)
+def theme_list(request):
+    """The editable list of behangtafel themes: add one, or edit one (?edit=pk)."""
+    themes = list(ProposalTheme.objects.order_by("order", "name"))
+    editing = next((t for t in themes if str(t.pk) == request.GET.get("edit", "")), None)
+    initial = {"name": editing.name, "order": editing.order, "is_active": editing.is_active} if editing else None
+    form = ThemeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.proposal_theme_save(actor=request.user, theme=editing, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Thema opgeslagen."))
+            return redirect("neighbourhoods:theme_list")
+    return render(request, "neighbourhoods/theme_list.html", {"themes": themes, "form": form, "editing": editing})

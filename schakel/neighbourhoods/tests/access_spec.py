@@ -72,4 +72,5 @@ ROUTES = [
     Route("neighbourhoods:session_list", QRT_AND_COORDINATOR),
     Route("neighbourhoods:session_create", QRT_ONLY),
     Route("neighbourhoods:session_detail", QRT_AND_COORDINATOR, kwargs=_session),
+    Route("neighbourhoods:theme_list", signed_in(DENY, beheerder=OK)),
 ]

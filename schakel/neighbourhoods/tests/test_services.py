@@ -325,3 +325,18 @@ def test_crow_scale_default_in_reference():
 
     assert scoring.CROW_CHOICES == ["A+", "A", "B", "C", "D"]
     assert ChecklistTemplate.Scale.CROW == "crow"
+
+
+@pytest.mark.django_db
+def test_proposal_theme_save_rules(qrt_user):
+    admin = UserFactory(perms=["neighbourhoods.change_proposaltheme"])
+    theme = services.proposal_theme_save(actor=admin, name="Groen", order=2)
+    with pytest.raises(ValidationError):
+        services.proposal_theme_save(actor=admin, name="groen")
+    with pytest.raises(ValidationError):
+        services.proposal_theme_save(actor=admin, name="  ")
+    with pytest.raises(PermissionDenied):
+        services.proposal_theme_save(actor=qrt_user, name="Andere")
+    services.proposal_theme_save(actor=admin, theme=theme, name="Groen en water", is_active=False)
+    theme.refresh_from_db()
+    assert theme.name == "Groen en water" and not theme.is_active

@@ -239,3 +239,19 @@ def test_map_data_is_json_script_not_inline_script(persona_client):
     assert '<script id="incident-map-data" type="application/json">' in body
     data = json.loads(body.split('<script id="incident-map-data" type="application/json">')[1].split("</script>")[0])
     assert len(data["circles"]) == 4
+
+
+@pytest.mark.django_db
+def test_theme_list_add_edit_and_duplicate(persona_client):
+    from schakel.neighbourhoods.models import ProposalTheme
+
+    client = persona_client("beheerder")
+    url = reverse("neighbourhoods:theme_list")
+    assert client.post(url, {"name": "Kunst in de straat", "order": "9", "is_active": "on"}).status_code == 302
+    theme = ProposalTheme.objects.get(name="Kunst in de straat")
+    response = client.post(f"{url}?edit={theme.pk}", {"name": "Kunst in de straat", "order": "9"})
+    theme.refresh_from_db()
+    assert response.status_code == 302 and not theme.is_active
+    dup = client.post(url, {"name": "kunst in de straat", "order": "1"})
+    assert dup.status_code == 200 and "bestaat al" in dup.content.decode()
+    assert AuditEvent.objects.filter(action__startswith="neighbourhoods.proposal_theme_").count() == 2
