@@ -180,15 +180,20 @@ def organisation_key(name: str) -> str:
     return _key(tokens(name, drop=PARTICLES | _LEGAL_FORMS), _compact(name), [])
 
 
-def key_groups(key: str) -> list[tuple[str, str]]:
-    """Per distinct name token (and glued particle form): its (prefix, suffix) keys."""
+def key_groups(key: str, *, query: bool = False) -> list[tuple[str, ...]]:
+    """Per distinct name token (and glued particle form): its blocking keys.
+
+    Stored keys: first three letters, last three letters, and first+last
+    letter with the length. A query also probes the first+last key at length
+    ±1, so one inserted or dropped letter in the middle still meets it."""
     toks, _, rest = key.partition("|")
     alts = rest.partition("|")[2]
     groups = []
     for tok in sorted(set(toks.split()) | set(alts.split())):
         if len(tok) >= 2:
-            # One edit (a typo, a dropped letter) spoils at most two of these.
-            groups.append(("p" + tok[:3], "e" + tok[-3:], "f" + tok[0] + tok[-1]))
+            ends = tok[0] + tok[-1]
+            lengths = (len(tok) - 1, len(tok), len(tok) + 1) if query else (len(tok),)
+            groups.append(("p" + tok[:3], "e" + tok[-3:], *(f"f{ends}{n}" for n in lengths)))
     return groups
 
 
@@ -261,18 +266,20 @@ class NameIndex:
         return self._keys.get(k, self._EMPTY)
 
     def candidates(self, key: str) -> list[int]:
-        """Subjects agreeing (by prefix or suffix) on at least two name tokens.
-        Set intersections cost the size of the smaller list, so a common
-        first name does not make the query slow."""
-        groups = key_groups(key)
+        """Subjects agreeing with ``key`` on at least two tokens. Set
+        intersections run in C and cost the size of the smaller posting, so
+        a common first name does not make the query slow."""
+        groups = key_groups(key, query=True)
+        postings = [[self._posting(k) for k in group] for group in groups]
         if min_tokens(groups) == 1:
-            return sorted({sid for k in (groups[0] if groups else ()) for sid in self._posting(k)})
+            return sorted({sid for p in (postings[0] if postings else ()) for sid in p})
         found: set[int] = set()
-        for i, group_a in enumerate(groups):
-            for group_b in groups[i + 1 :]:
+        for i, group_a in enumerate(postings):
+            for group_b in postings[i + 1 :]:
                 for a in group_a:
                     for b in group_b:
-                        found |= self._posting(a) & self._posting(b)
+                        if a and b:
+                            found |= a & b
         return sorted(found)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:

@@ -19,7 +19,7 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
     cost depends on how common the name is, not on the size of the registry.
     For persons a differing birth date lowers the score, an equal one raises it.
     """
-    groups = matching.key_groups(key)
+    groups = matching.key_groups(key, query=True)
     if not groups:
         return []
     need = matching.min_tokens(groups)
