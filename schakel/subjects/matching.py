@@ -10,7 +10,7 @@ candidates with rapidfuzz.
 Scoring every name in a registry of a million persons is too slow (about
 220 ms per query), so candidates are first *blocked*: every name yields a few
 short keys per skeleton token (its first three letters, its last three, and
-its first and last letter) that are stored in an indexed table; a query
+its first and last letter with its length) that are stored in an indexed table; a query
 scores only names that agree with it on at least two tokens (first *and*
 last name), where a token agrees when any of its keys is shared. One typo
 spoils at most two of the three keys, so recall stays high.
