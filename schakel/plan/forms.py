@@ -56,3 +56,20 @@ class ComputeForm(forms.Form):
         regex=r"^\d{4}-(0[1-9]|1[0-2])$",
         error_messages={"invalid": _("Geef een maand als jjjj-mm, bijvoorbeeld 2026-03.")},
     )
+
+
+class TargetForm(forms.Form):
+    target_value = forms.CharField(
+        label=_("Streefwaarde"), max_length=30, required=False, help_text=_("Leeg laten om de streefwaarde te wissen.")
+    )
+    target_date = forms.DateField(label=_("Streefdatum"), required=False, widget=DateInput())
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
+    location = forms.CharField(label=_("Plaats"), max_length=200, required=False)
+    attendees = forms.CharField(
+        label=_("Aanwezigen (functies)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    report_discussed = forms.CharField(label=_("Besproken rapport"), max_length=250, required=False)
+    decisions = forms.CharField(label=_("Beslissingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

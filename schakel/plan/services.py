@@ -389,3 +389,23 @@ def meeting_add(
     )
     audit.record_write(actor=actor, action="plan.meeting_added", obj=meeting, summary=f"group {group.pk}")
     return meeting
+
+
+@transaction.atomic
+def indicator_set_target(*, actor, indicator: Indicator, target_value, target_date: date | None = None) -> Indicator:
+    """Set or clear the target: the working group agrees how success is measured (ch. 5)."""
+    if not can_add_measurement(actor, indicator):
+        raise PermissionDenied
+    if target_value in (None, ""):
+        value = None
+        target_date = None
+    else:
+        value = parse_decimal(target_value, label=_("De streefwaarde"))
+        _check_value_for(indicator, value)
+    indicator.target_value = value
+    indicator.target_date = target_date
+    indicator.save(update_fields=["target_value", "target_date", "updated_at"])
+    audit.record_write(
+        actor=actor, action="plan.indicator_target_set", obj=indicator, summary=f"target {value} {indicator.unit}"
+    )
+    return indicator

@@ -19,7 +19,9 @@ from .forms import (
     ComputeForm,
     CorrectionForm,
     MeasurementForm,
+    MeetingForm,
     ObjectiveStatusForm,
+    TargetForm,
 )
 from .planio import export_plan
 
@@ -161,7 +163,20 @@ def indicator(request, pk: int):
     ind = selectors.indicator_for(request.user, pk)
     can_add = services.can_add_measurement(request.user, ind) and ind.source == ind.Source.MANUAL
     form = MeasurementForm()
-    if request.method == "POST":
+    target_form = TargetForm(initial={"target_value": ind.target_value, "target_date": ind.target_date})
+    if request.method == "POST" and "target_value" in request.POST:
+        if not services.can_add_measurement(request.user, ind):
+            raise PermissionDenied
+        target_form = TargetForm(request.POST)
+        if target_form.is_valid():
+            try:
+                services.indicator_set_target(actor=request.user, indicator=ind, **target_form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(target_form, exc)
+            else:
+                messages.success(request, _("De streefwaarde is bewaard."))
+                return redirect("plan:indicator", pk=ind.pk)
+    elif request.method == "POST":
         if not services.can_add_measurement(request.user, ind):
             raise PermissionDenied
         form = MeasurementForm(request.POST)
@@ -183,6 +198,7 @@ def indicator(request, pk: int):
             "history": selectors.indicator_history(ind),
             "chart": selectors.chart_data(ind),
             "form": form,
+            "target_form": target_form,
             "can_add": can_add,
             "can_correct": services.can_add_measurement(request.user, ind),
         },
@@ -215,17 +231,40 @@ def measurement_correct(request, pk: int):
     )
 
 
+def _group_page(request, grp):
+    can_manage = services.can_manage(request.user)
+    form = MeetingForm()
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            try:
+                services.meeting_add(actor=request.user, group=grp, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("De vergadering is toegevoegd."))
+                return redirect(request.get_full_path())
+    return render(
+        request,
+        "plan/group.html",
+        {"group": grp, "plan": grp.plan, "meeting_form": form, "can_manage": can_manage, **selectors.group_page(grp)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def group(request, pk: int):
-    grp = selectors.group_for(request.user, pk)
-    return render(request, "plan/group.html", {"group": grp, "plan": grp.plan, **selectors.group_page(grp)})
+    return _group_page(request, selectors.group_for(request.user, pk))
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def core_group(request):
     plan = selectors.plan_for(request.user, request.GET.get("plan"), perm=selectors.FOLLOWUP)
-    grp = selectors.core_group_for(request.user, plan)
-    return render(request, "plan/group.html", {"group": grp, "plan": plan, **selectors.group_page(grp)})
+    return _group_page(request, selectors.core_group_for(request.user, plan))
 
 
 @login_required

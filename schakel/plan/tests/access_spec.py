@@ -45,6 +45,17 @@ ROUTES = [
     Route("plan:export", signed_in(DENY, coordinator=OK)),
     Route("plan:core_group", FOLLOWUP),
     Route("plan:group", FOLLOWUP, kwargs=_group("SD1")),
+    # Adding a meeting (empty form: 400) only by the coordinator.
+    Route("plan:group", signed_in(DENY, coordinator=400), kwargs=_group("SD1"), method="POST"),
+    Route("plan:core_group", signed_in(DENY, coordinator=400), method="POST"),
+    # Setting a target (invalid value: 400): coordinator and SD1's working group.
+    Route(
+        "plan:indicator",
+        signed_in(DENY, coordinator=400, werkgroep=400),
+        kwargs=_indicator("VM1"),
+        method="POST",
+        data={"target_value": "veel"},
+    ),
     Route("plan:objective", signed_in(OK), kwargs=_od("OD1.1")),
     # Adding an action (empty form: 400) only by the coordinator and SD1's working group.
     Route("plan:objective", signed_in(DENY, coordinator=400, werkgroep=400), kwargs=_od("OD1.1"), method="POST"),

@@ -224,3 +224,21 @@ def test_deleting_a_plan_removes_corrected_measurements(mechelen, vm1):
         m.delete()  # append-only, and a corrected row cannot go alone
     mechelen.delete()
     assert not Measurement.objects.exists()
+
+
+def test_indicator_set_target(mechelen, vm1):
+    member = _member_of(mechelen, "SD1")
+    services.indicator_set_target(actor=member, indicator=vm1, target_value="70,5", target_date=date(2026, 12, 31))
+    vm1.refresh_from_db()
+    assert (vm1.target_value, vm1.target_date) == (Decimal("70.5"), date(2026, 12, 31))
+    assert AuditEvent.objects.filter(action="plan.indicator_target_set", object_id=str(vm1.pk)).exists()
+    for bad in ("120", "veel"):
+        with pytest.raises(ValidationError):
+            services.indicator_set_target(actor=member, indicator=vm1, target_value=bad)
+    vm1.refresh_from_db()
+    assert vm1.target_value == Decimal("70.5")
+    with pytest.raises(PermissionDenied):
+        services.indicator_set_target(actor=_member_of(mechelen, "SD3"), indicator=vm1, target_value="50")
+    services.indicator_set_target(actor=member, indicator=vm1, target_value="")
+    vm1.refresh_from_db()
+    assert vm1.target_value is None and vm1.target_date is None

@@ -268,3 +268,31 @@ def test_xlsx_export(persona_client, seeded_plan):
     assert wb["Metingen"].max_row == 1 + Measurement.objects.filter(indicator__plan=seeded_plan).count()
     codes = {row[0] for row in wb["Indicatoren"].iter_rows(min_row=2, values_only=True)}
     assert {"VM1", "VM5"} <= codes
+
+
+def test_meeting_form_on_core_group_page(persona_client, seeded_plan):
+    client = persona_client("coordinator")
+    core = PlanGroup.objects.get(plan=seeded_plan, kind="kerngroep")
+    before = core.meetings.count()
+    response = client.post(
+        reverse("plan:core_group"), {"date": "2030-01-15", "location": "Stadhuis", "decisions": "Akkoord"}
+    )
+    assert response.status_code == 302
+    assert core.meetings.count() == before + 1
+    response = client.post(reverse("plan:core_group"), {"date": "morgen"})
+    assert response.status_code == 400
+    assert core.meetings.count() == before + 1
+
+
+def test_target_form_on_indicator_page(persona_client, seeded_plan):
+    client = persona_client("werkgroep")
+    vm3 = Indicator.objects.get(code="VM3", plan=seeded_plan)
+    url = reverse("plan:indicator", args=[vm3.pk])
+    assert client.post(url, {"target_value": "6", "target_date": "2026-12-31"}).status_code == 302
+    vm3.refresh_from_db()
+    assert str(vm3.target_value) == "6.000"
+    response = client.post(url, {"target_value": "140"})
+    assert response.status_code == 400 and "tussen 0 en 100" in response.content.decode()
+    # VM3 now has a target (6 %, lower is better) and a demo value of 8.4 %: off target on the dashboard.
+    html = client.get(reverse("plan:dashboard")).content.decode()
+    assert "VM3 Inwoners die zich vaak of altijd onveilig voelen" in html.split("Acties over tijd")[0]
