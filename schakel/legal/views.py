@@ -4,14 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
 from . import selectors, services
-from .models import CodeAcceptance
+from .models import CodeAcceptance, LegalGround, LegalInstrument
 
 
 class CodePublishForm(forms.Form):
@@ -84,4 +84,67 @@ def overview(request):
             "protocols": selectors.protocols_list(),
             "instruments": selectors.instruments_active(),
         },
+    )
+
+
+class LegalGroundForm(forms.Form):
+    code = forms.SlugField(label=_l("Code"), max_length=60)
+    name = forms.CharField(label=_l("Naam"), max_length=200)
+    kind = forms.ChoiceField(label=_l("Soort"), choices=LegalGround.Kind.choices)
+    reference = forms.CharField(label=_l("Referentie"), max_length=300, required=False)
+    description = forms.CharField(label=_l("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    active = forms.BooleanField(label=_l("Actief"), required=False, initial=True)
+
+
+class LegalInstrumentForm(forms.Form):
+    code = forms.SlugField(label=_l("Code"), max_length=60)
+    name = forms.CharField(label=_l("Naam"), max_length=200)
+    track = forms.ChoiceField(label=_l("Spoor"), choices=LegalInstrument.Track.choices)
+    reference = forms.CharField(label=_l("Wettelijke basis"), max_length=300, required=False)
+    description = forms.CharField(label=_l("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    active = forms.BooleanField(label=_l("Actief"), required=False, initial=True)
+
+
+def _edit(request, *, model, form_class, service, pk, kwarg, title):
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    initial = {f: getattr(instance, f) for f in form_class.base_fields} if instance else None
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, **{kwarg: instance}, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Bewaard."))
+            return redirect("legal:overview")
+    return render(request, "legal/edit.html", {"form": form, "title": title})
+
+
+@login_required
+@permission_required("legal.change_legalground", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def ground_edit(request, pk: int | None = None):
+    return _edit(
+        request,
+        model=LegalGround,
+        form_class=LegalGroundForm,
+        service=services.legal_ground_save,
+        pk=pk,
+        kwarg="ground",
+        title=_("Rechtsgrond"),
+    )
+
+
+@login_required
+@permission_required("legal.change_legalinstrument", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def instrument_edit(request, pk: int | None = None):
+    return _edit(
+        request,
+        model=LegalInstrument,
+        form_class=LegalInstrumentForm,
+        service=services.legal_instrument_save,
+        pk=pk,
+        kwarg="instrument",
+        title=_("Juridisch instrument"),
     )

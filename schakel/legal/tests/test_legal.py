@@ -117,3 +117,23 @@ def test_overview_lists_reference_data(reference, client):
     assert "134quater" in resp.content.decode()
     client.force_login(UserFactory())
     assert client.get(reverse("legal:overview")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_administrator_edits_reference_data_through_pages(reference, client):
+    admin = UserFactory(perms=["legal.view_legalground", "legal.change_legalground", "legal.change_legalinstrument"])
+    client.force_login(admin)
+    ground = LegalGround.objects.get(code="toestemming")
+    url = reverse("legal:ground_edit", args=[ground.pk])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"code": "wettelijke-opdracht", "name": "X", "kind": "consent", "active": "on"})
+    assert bad.status_code == 200 and "bestaat al" in bad.content.decode()
+    client.post(url, {"code": "toestemming", "name": "Toestemming (AVG)", "kind": "consent", "active": ""})
+    ground.refresh_from_db()
+    assert ground.name == "Toestemming (AVG)" and not ground.active
+    resp = client.post(
+        reverse("legal:instrument_create"), {"code": "sluiting-x", "name": "Sluiting X", "track": "administrative"}
+    )
+    assert resp.status_code == 302 and LegalInstrument.objects.filter(code="sluiting-x").exists()
+    client.force_login(UserFactory(perms=["legal.view_legalground"]))
+    assert client.get(url).status_code == 403
