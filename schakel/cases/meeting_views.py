@@ -20,7 +20,7 @@ from schakel.audit import services as audit
 from schakel.legal.decorators import code_accepted_required
 
 from . import forms, selectors, services
-from .models import CaseType, TwoPhaseFile
+from .models import ActionItem, CaseType, TwoPhaseFile
 from .views import _apply_errors
 
 
@@ -115,6 +115,7 @@ def _item_context(request, meeting, item, minutes_form=None, conflict=False):
         "action_form": forms.ActionForm(members=members),
         "conflict": conflict,
         "can_change": selectors.membership(user=request.user, case=item.case).role in selectors.CHANGE_ROLES,
+        "statuses": ActionItem.Status.choices,
     }
 
 
@@ -342,3 +343,24 @@ def twophase_decide(request, pk: int):
     else:
         messages.success(request, _("De fase is bijgewerkt."))
     return redirect("cases:twophase_list")
+
+
+@login_required
+@permission_required("cases.view_meeting", raise_exception=True)
+@code_accepted_required
+@require_POST
+def action_status(request, pk: int, item_pk: int, action_pk: int):
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    action = item.case.action_items.filter(pk=action_pk).first()
+    if action is None:
+        raise Http404
+    try:
+        services.action_item_set_status(actor=request.user, action=action, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("De status van de actie is bijgewerkt."))
+    return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)

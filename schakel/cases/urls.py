@@ -32,6 +32,11 @@ urlpatterns += [
     path("overleggen/<int:pk>/punten/<int:item_pk>/beslissing/", mv.decision_add, name="decision_add"),
     path("overleggen/<int:pk>/punten/<int:item_pk>/actie/", mv.action_add, name="action_add"),
     path("overleggen/<int:pk>/punten/<int:item_pk>/verslag.pdf", mv.item_pdf, name="item_pdf"),
+    path(
+        "overleggen/<int:pk>/punten/<int:item_pk>/acties/<int:action_pk>/status/",
+        mv.action_status,
+        name="action_status",
+    ),
     path("tweefasenlijst/", mv.twophase_list, name="twophase_list"),
     path("tweefasenlijst/<int:pk>/beslissen/", mv.twophase_decide, name="twophase_decide"),
 ]

@@ -103,6 +103,18 @@ ROUTES = [
     Route("cases:item_pdf", signed_in(DENY, **OBH_MEMBERS), kwargs=_item(OBH)),
     Route("cases:decision_add", signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)), kwargs=_item(OBH)),
     Route("cases:action_add", signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)), kwargs=_item(OBH)),
+    Route(
+        "cases:action_status",
+        signed_in(DENY, **dict.fromkeys(MEETING_USERS, NOT_ALLOWED)),
+        kwargs=lambda: {**_item(OBH)(), "action_pk": 1},
+    ),
+    Route(
+        "cases:action_status",
+        signed_in(DENY),
+        kwargs=lambda: {**_item(OBH)(), "action_pk": 987654},
+        method="POST",
+        data={"status": "done"},
+    ),
     # Police and prosecutor only.
     Route("cases:twophase_list", signed_in(DENY, liec=OK, parket=OK)),
     Route("cases:twophase_decide", signed_in(DENY, liec=NOT_ALLOWED, parket=NOT_ALLOWED), kwargs=lambda: {"pk": 1}),

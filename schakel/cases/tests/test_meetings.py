@@ -170,6 +170,30 @@ def test_decisions_and_actions(meeting_world, enforcer, analyst, police):
     assert Decision.objects.count() == 1
 
 
+def test_action_status_through_the_page(client, meeting_world, enforcer, analyst, make_user):
+    meeting, a, b, item_a, item_b = meeting_world
+    action = services.action_item_create(
+        actor=enforcer,
+        case=a,
+        item=item_a,
+        title="Controle",
+        track="administrative",
+        owner_organisation=enforcer.organisation,
+    )
+    url = reverse("cases:action_status", args=[meeting.pk, item_a.pk, action.pk])
+    client.force_login(analyst)
+    client.post(url, {"status": "bogus"})
+    action.refresh_from_db()
+    assert action.status == "open"
+    client.post(url, {"status": "in_progress"})
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+    client.force_login(make_user(OBH_PERMS))
+    assert client.post(url, {"status": "done"}).status_code == 404
+    action.refresh_from_db()
+    assert action.status == "in_progress"
+
+
 def test_pdf_minutes_for_members(client, meeting_world, enforcer):
     meeting, a, b, item_a, item_b = meeting_world
     services.minutes_save(actor=enforcer, item=item_a, text="Besproken: uitbating", expected_version=0)
