@@ -186,7 +186,9 @@ class Signal(TimeStampedModel):
         indexes = [
             # The team queue: only signals with an open step (a small share).
             models.Index(
-                fields=["team", "task_due_at"], name="signals_queue_open", condition=~models.Q(current_task="")
+                fields=["team", "task_due_at", "category"],
+                name="signals_queue_open",
+                condition=~models.Q(current_task=""),
             ),
             models.Index(fields=["category", "created_at"], name="signals_cat_created"),
             models.Index(fields=["cell"], name="signals_cell"),
