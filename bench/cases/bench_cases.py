@@ -174,6 +174,10 @@ def main():
     args = parser.parse_args()
     users = setup_reference()
     top_up(args.n, users)
+    # Planner statistics, as PostgreSQL's autovacuum keeps them; SQLite needs an
+    # explicit ANALYZE (or PRAGMA optimize) after bulk loads, else it scans.
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
     member = User.objects.get(email=BENCH_EMAIL)
     client = Client()
     client.force_login(member)

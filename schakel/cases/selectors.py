@@ -10,7 +10,8 @@ the DPO.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from schakel.audit import services as audit
@@ -52,7 +53,11 @@ def cases_list(*, user, case_type: str = "", status: str = "", query: str = "") 
         qs = qs.filter(status=status)
     if query:
         qs = qs.filter(title__icontains=query)
-    return qs.annotate(n_subjects=Count("case_subjects", distinct=True)).order_by("-registered_at", "-id")
+    # A correlated count per row of the page: no GROUP BY over the whole join.
+    n_subjects = (
+        CaseSubject.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    )
+    return qs.annotate(n_subjects=Coalesce(Subquery(n_subjects), 0)).order_by("-registered_at", "-id")
 
 
 def membership(*, user, case: Case) -> CaseMember | None:
@@ -141,8 +146,9 @@ def subjects_visible_to(*, user) -> QuerySet[Subject]:
 
 def hits_for_owner(*, user) -> QuerySet[Hit]:
     """Hits on cases the user owns (and still sees)."""
+    owned = cases_visible_to(user=user).filter(owner=user).values("pk")
     return (
-        Hit.objects.filter(case__owner=user, case__in=cases_visible_to(user=user))
+        Hit.objects.filter(case_id__in=owned)
         .select_related(
             "case",
             "triggered_by",
