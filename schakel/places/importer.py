@@ -142,6 +142,21 @@ def _nis(value: str) -> str:
     return value.rstrip("/").rsplit("/", 1)[-1].strip()
 
 
+def _fixed_chunks(items: list, sizes: tuple[int, ...]):
+    """Split ``items`` into chunks whose lengths come from ``sizes`` only.
+
+    Every distinct chunk length is a distinct SQL text, and the database
+    drivers cache a compiled statement per text (sqlite3: 128, psycopg: 100);
+    with thousands of parameters each, arbitrary lengths made the import's
+    memory grow to ~570 MB. A handful of fixed lengths keeps it flat.
+    """
+    i = 0
+    for size in sizes:
+        while len(items) - i >= size:
+            yield items[i : i + size]
+            i += size
+
+
 class _Caches:
     def __init__(self):
         self.municipalities: dict[str, int] = dict(Municipality.objects.values_list("nis_code", "pk"))
@@ -165,9 +180,7 @@ class _Caches:
         wanted = {r["street_id"]: r for r in rows if r["street_id"] not in self.streets}
         if not wanted:
             return
-        ids = list(wanted)
-        for i in range(0, len(ids), 900):
-            chunk = ids[i : i + 900]
+        for chunk in _fixed_chunks(list(wanted), ID_CHUNKS):
             self.streets.update(Street.objects.filter(street_id__in=chunk).values_list("street_id", "pk"))
         new = [
             Street(
@@ -181,9 +194,9 @@ class _Caches:
             if sid not in self.streets
         ]
         if new:
-            Street.objects.bulk_create(new, batch_size=900)
-            for i in range(0, len(new), 900):
-                chunk = [s.street_id for s in new[i : i + 900]]
+            for chunk in _fixed_chunks(new, ID_CHUNKS):
+                Street.objects.bulk_create(chunk)
+            for chunk in _fixed_chunks([s.street_id for s in new], ID_CHUNKS):
                 self.streets.update(Street.objects.filter(street_id__in=chunk).values_list("street_id", "pk"))
 
 
@@ -210,9 +223,8 @@ def _flush(batch: list[dict], caches: _Caches, result: ImportResult, is_demo: bo
             is_demo,
         )
     existing: dict[str, tuple] = {}
-    ids = list(incoming)
-    for i in range(0, len(ids), 900):
-        for row in Address.objects.filter(address_id__in=ids[i : i + 900]).values_list("address_id", *FIELDS):
+    for chunk in _fixed_chunks(list(incoming), ID_CHUNKS):
+        for row in Address.objects.filter(address_id__in=chunk).values_list("address_id", *FIELDS):
             existing[row[0]] = tuple(row[1:])
     to_write = []
     for aid, values in incoming.items():
@@ -228,7 +240,9 @@ def _flush(batch: list[dict], caches: _Caches, result: ImportResult, is_demo: bo
     _upsert(to_write)
 
 
-UPSERT_ROWS = 500  # rows per statement: 500 x 14 parameters stays under SQLite's variable limit
+# rows per statement: 500 x 14 parameters stays under SQLite's variable limit
+UPSERT_CHUNKS = (500, 50, 5, 1)
+ID_CHUNKS = (900, 90, 9, 1)
 
 
 def _upsert(rows: list[tuple]) -> None:
@@ -250,8 +264,7 @@ def _upsert(rows: list[tuple]) -> None:
     head = "INSERT INTO " + table + " (" + ", ".join(qn(c) for c in cols) + ") VALUES "  # noqa: S608
     tail = " ON CONFLICT (" + qn("address_id") + ") DO UPDATE SET " + conflict
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), UPSERT_ROWS):
-            chunk = rows[i : i + UPSERT_ROWS]
+        for chunk in _fixed_chunks(rows, UPSERT_CHUNKS):
             sql = head + ", ".join([row_sql] * len(chunk)) + tail
             params = [p for row in chunk for p in (*row, now)]
             cursor.execute(sql, params)
