@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -29,25 +28,25 @@ import gen_best  # noqa: E402
 def run_import(env: dict, path: str) -> tuple[float, float]:
     """(seconds, peak RSS MB) of `manage.py import_addresses` in a fresh process."""
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", IMPORT_SNIPPET, path], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     seconds = time.monotonic() - started
     peak_kb = int(proc.stdout.strip().splitlines()[-1])
-    del before
     return seconds, peak_kb / 1024
 
 
 # Runs the import command and prints its own peak RSS (kB) as the last line.
 IMPORT_SNIPPET = """
-import os, sys, resource, django
+import os, sys, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.settings")
 django.setup()
 from django.core.management import call_command
 call_command("import_addresses", sys.argv[1], verbosity=0)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+# VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so it would
+# report the benchmark parent's memory (the STRtree and the point arrays).
+print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
 QUERY_SNIPPET = """
