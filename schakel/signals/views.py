@@ -126,6 +126,11 @@ def detail(request, pk):
         return render(request, "signals/status_only.html", {"signal": signal})
     audit.record_access(actor=request.user, obj=signal, purpose="signal handling (triage and follow-up)")
     diagrams = [diagram_for(i) for i in (signal.instance, signal.youth_instance) if i is not None]
+    from schakel.workflows.models import Reminder
+
+    reminders = Reminder.objects.filter(
+        instance_id__in=[pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
+    ).select_related("work_item")
     context = {
         "signal": signal,
         "events": signal.events.select_related("actor", "team").order_by("at", "pk"),
@@ -133,6 +138,7 @@ def detail(request, pk):
         "related": selectors.related_signals(user=request.user, signal=signal),
         "steps": _steps(request.user, signal),
         "diagrams": diagrams,
+        "reminders": reminders,
         "note_form": NoteForm(),
         "can_triage": request.user.has_perm("signals.triage_signal"),
     }

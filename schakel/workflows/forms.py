@@ -14,3 +14,15 @@ class DefinitionUploadForm(forms.Form):
 
 class ModelerForm(forms.Form):
     xml = forms.CharField(widget=forms.HiddenInput, max_length=512 * 1024)
+
+
+class LaneTeamForm(forms.Form):
+    lane = forms.ChoiceField(label=_("Baan"))
+    team = forms.ModelChoiceField(label=_("Team"), queryset=None)
+
+    def __init__(self, *args, lanes=(), **kwargs):
+        from schakel.accounts.models import Unit
+
+        super().__init__(*args, **kwargs)
+        self.fields["lane"].choices = [(lane, lane) for lane in lanes]
+        self.fields["team"].queryset = Unit.objects.filter(active=True).select_related("organisation")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .bpmn import DefinitionError
-from .forms import DefinitionUploadForm, ModelerForm
+from .forms import DefinitionUploadForm, LaneTeamForm, ModelerForm
 
 
 @login_required
@@ -34,6 +34,19 @@ def definition_list(request):
 @permission_required("workflows.view_processdefinition", raise_exception=True)
 def definition_detail(request, pk):
     definition = selectors.definition_get(pk=pk)
+    lane_names = sorted({n.get("lane") for n in definition.meta.get("nodes", {}).values() if n.get("lane")})
+    lane_form = None
+    if request.user.has_perm(services.PERM_MANAGE):
+        lane_form = LaneTeamForm(request.POST or None, lanes=lane_names)
+        if request.method == "POST" and lane_form.is_valid():
+            services.lane_team_set(
+                actor=request.user,
+                process_key=definition.key,
+                lane=lane_form.cleaned_data["lane"],
+                team=lane_form.cleaned_data["team"],
+            )
+            messages.success(request, _("De baan is gekoppeld."))
+            return redirect("workflows:definition_detail", pk=definition.pk)
     diagram = {
         "id": f"definition-{definition.pk}",
         "data_id": f"definition-{definition.pk}-data",
@@ -50,6 +63,7 @@ def definition_detail(request, pk):
             "diagram": diagram,
             "versions": selectors.versions_of(definition.key),
             "lanes": selectors.lanes_of(definition.key),
+            "lane_form": lane_form,
         },
     )
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.urls import reverse
@@ -147,3 +147,23 @@ def test_invitation_page_shows_link_once(client, sig_seeded):
     prefix = reverse("signals:partner", args=["TOKEN"]).replace("TOKEN/", "")
     assert prefix in response.content.decode()
     assert prefix not in client.get(reverse("signals:invitations")).content.decode()
+
+
+def test_detail_shows_fired_deadline_reminders(client, make_signal, monkeypatch):
+    from datetime import datetime
+
+    import SpiffWorkflow.bpmn.specs.event_definitions.timer as timer_mod
+
+    from schakel.workflows import services as wf_services
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=8)
+
+    signal = make_signal()
+    monkeypatch.setattr(timer_mod, "datetime", Later)
+    assert wf_services.timers_tick(now=datetime.now(UTC) + timedelta(days=8)) == 1
+    client.force_login(persona_user("triage"))
+    content = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert "Termijn verstreken" in content and "Herinnering triage" in content

@@ -42,3 +42,20 @@ def test_detail_page_embeds_the_diagram(client, wf_seeded):
     d = ProcessDefinition.objects.get(key="jongeren_vroegdetectie")
     content = client.get(reverse("workflows:definition_detail", args=[d.pk])).content.decode()
     assert "data-bpmn-viewer" in content and "Casusregie (SAMEN)" in content
+
+
+def test_lane_mapping_form(client, wf_seeded):
+    from schakel.accounts.models import Unit
+    from schakel.workflows.models import LaneTeam
+
+    d = ProcessDefinition.objects.get(key="signaal_triage")
+    liec = Unit.objects.get(code="liec")
+    client.force_login(persona_user("beheerder"))
+    response = client.post(
+        reverse("workflows:definition_detail", args=[d.pk]), {"lane": "Stadsdienst", "team": liec.pk}
+    )
+    assert response.status_code == 302
+    assert LaneTeam.objects.get(process_key="signaal_triage", lane="Stadsdienst").team == liec
+    bad = client.post(reverse("workflows:definition_detail", args=[d.pk]), {"lane": "Bestaat niet", "team": liec.pk})
+    assert bad.status_code == 200
+    assert LaneTeam.objects.filter(lane="Bestaat niet").count() == 0
