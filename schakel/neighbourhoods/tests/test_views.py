@@ -255,3 +255,17 @@ def test_theme_list_add_edit_and_duplicate(persona_client):
     dup = client.post(url, {"name": "kunst in de straat", "order": "1"})
     assert dup.status_code == 200 and "bestaat al" in dup.content.decode()
     assert AuditEvent.objects.filter(action__startswith="neighbourhoods.proposal_theme_").count() == 2
+
+
+@pytest.mark.django_db
+def test_demo_seed_is_idempotent(seeded):
+    from schakel.core.seeding import load_all
+    from schakel.neighbourhoods.models import ChecklistItem, Proposal
+
+    counts = [m.objects.count() for m in (Incident, QrtActivity, Walk, BehangtafelSession, Proposal, ChecklistItem)]
+    addresses = Address.objects.count()
+    load_all(demo=True, out=lambda msg: None)
+    assert [
+        m.objects.count() for m in (Incident, QrtActivity, Walk, BehangtafelSession, Proposal, ChecklistItem)
+    ] == counts
+    assert Address.objects.count() == addresses
