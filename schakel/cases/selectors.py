@@ -265,3 +265,38 @@ def twophase_visible_to(*, user):
     if not user.has_perm("cases.view_twophasefile") or org is None or org.kind not in ("police", "prosecutor"):
         return TwoPhaseFile.objects.none()
     return TwoPhaseFile.objects.select_related("proposed_by", "decided_by").order_by("-created_at", "-id")
+
+
+def case_duplicates(*, case: Case, viewer) -> list[dict]:
+    """Possible duplicates among the subjects this viewer sees, for the
+    subjects of this case: pairs only where both sides are visible, so the
+    page never points at a subject of another circle."""
+    from schakel.subjects import selectors as subject_selectors
+
+    rows = case_subjects(case=case, viewer=viewer)
+    visible = set(subjects_visible_to(user=viewer).values_list("pk", flat=True))
+    labels = {r.subject_id: r.label for r in rows}
+    pairs, seen = [], set()
+    for row in rows:
+        for match in subject_selectors.matches_for(row.subject):
+            other = match.subject_id
+            key = tuple(sorted((row.subject_id, other)))
+            if other not in visible or key in seen:
+                continue
+            seen.add(key)
+            if other not in labels:
+                other_subject = Subject.objects.select_related("person", "enterprise", "establishment", "vehicle").get(
+                    pk=other
+                )
+                labels[other] = subject_label(other_subject, case=case, role="", revealed=set())[0]
+            pairs.append(
+                {
+                    "a": row.subject_id,
+                    "b": other,
+                    "a_label": labels[row.subject_id],
+                    "b_label": labels[other],
+                    "score": round(match.score),
+                    "reason": match.reason,
+                }
+            )
+    return pairs

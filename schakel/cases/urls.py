@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/subjecten/<int:subject_pk>/identiteit/", views.reveal, name="reveal"),
     path("<int:pk>/banden/nieuw/", views.link_add, name="link_add"),
     path("<int:pk>/netwerk/", views.network, name="network"),
+    path("<int:pk>/dubbels/", views.duplicates, name="duplicates"),
     path("<int:pk>/verstrekken/", views.disclose, name="disclose"),
 ]
 

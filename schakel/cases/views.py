@@ -336,3 +336,38 @@ def hit_decide(request, pk: int):
     else:
         messages.success(request, _("Uw beslissing over de hit is bewaard."))
     return redirect("cases:hit_list")
+
+
+@login_required
+@permission_required("subjects.merge_subject", raise_exception=True)
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def duplicates(request, pk: int):
+    """Possible duplicates of this case's subjects (among subjects the user
+    sees) and their merge, which keeps the duplicate and a snapshot."""
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    if request.method == "POST":
+        visible = selectors.subjects_visible_to(user=request.user)
+        pair = [request.POST.get("pair_a", ""), request.POST.get("pair_b", "")]
+        chosen = request.POST.get("survivor", "")
+        other = pair[1] if chosen == pair[0] else pair[0] if chosen == pair[1] else ""
+        survivor = visible.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        duplicate = visible.filter(pk=int(other)).first() if other.isdigit() else None
+        if survivor is None or duplicate is None:
+            raise Http404
+        try:
+            subject_services.subject_merge(
+                actor=request.user, survivor=survivor, duplicate=duplicate, reason=request.POST.get("reason", "")
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("De subjecten zijn samengevoegd; de geschiedenis is bewaard."))
+        return redirect("cases:duplicates", pk=case.pk)
+    return render(
+        request,
+        "cases/duplicates.html",
+        {"case": case, "pairs": selectors.case_duplicates(case=case, viewer=request.user)},
+    )

@@ -84,6 +84,8 @@ ROUTES = [
     Route("cases:subject_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:link_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:disclose", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
+    Route("cases:duplicates", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
+    Route("cases:duplicates", signed_in(DENY, **YOUTH_MEMBERS), kwargs=_case(YOUTH)),
     Route("cases:reveal", signed_in(NOT_ALLOWED), kwargs=_youth_subject),
     # A reveal without a reason is refused with a message (redirect), never for non-members.
     Route(

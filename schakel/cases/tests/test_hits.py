@@ -150,3 +150,28 @@ def test_hit_list_query_count_is_constant(client, secret_case, enforcer, make_us
     from schakel.core.testing import assert_constant_queries
 
     assert_constant_queries(make_rows, lambda: client.get(reverse("cases:hit_list")))
+
+
+def test_duplicates_page_pairs_only_visible_subjects_and_merges(client, secret_case, enforcer, analyst, ground):
+    # The analyst's own two spellings of one person are a visible pair; the
+    # city's "El Amrani" in the secret case is never offered.
+    own = services.case_open(actor=analyst, case_type="obh", title="Controle", legal_ground=ground)
+    first = subject_services.person_create(actor=analyst, first_name="Muhammad", last_name="Amrani")
+    second = subject_services.person_create(actor=analyst, first_name="Mohammed", last_name="Amrani")
+    services.case_subject_add(actor=analyst, case=own, subject=first, role="involved")
+    services.case_subject_add(actor=analyst, case=own, subject=second, role="relative")
+    client.force_login(analyst)
+    url = reverse("cases:duplicates", args=[own.pk])
+    html = client.get(url).content.decode()
+    assert "Muhammad Amrani" in html and "Mohammed Amrani" in html
+    assert "El Amrani" not in html and "1990" not in html
+    # A merge with the secret case's subject is refused like a missing one.
+    forged = client.post(
+        url, {"pair_a": first.pk, "pair_b": secret_case.person.pk, "survivor": first.pk, "reason": "x"}
+    )
+    assert forged.status_code == 404
+    client.post(url, {"pair_a": first.pk, "pair_b": second.pk, "survivor": first.pk, "reason": "Zelfde persoon"})
+    second.refresh_from_db()
+    assert second.merged_into_id == first.pk
+    secret_case.person.refresh_from_db()
+    assert secret_case.person.merged_into_id is None
