@@ -21,6 +21,15 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _dutch_by_default(settings):
+    """A request that switched language must not leak into the next test."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def seeded(db):
     """Reference data and the demo (organisations, roles, personas, app demos)."""
