@@ -17,6 +17,9 @@ SCHAKEL_TIME_ZONE          default Europe/Brussels
 SCHAKEL_MAP_TILE_URL       Leaflet tile URL template; empty = no background map
 SCHAKEL_MEDIA_ROOT         where uploads are stored, default var/media
 SCHAKEL_LOG_LEVEL          default INFO
+SCHAKEL_SSL_REDIRECT       production: "0" when the proxy already redirects to https (default "1")
+SCHAKEL_HSTS_SECONDS       production: Strict-Transport-Security max-age, default one year
+SCHAKEL_VAR_DIR            where the demo SQLite database and uploads live, default ./var
 """
 
 from __future__ import annotations
@@ -181,7 +184,10 @@ OTP_TOTP_ISSUER = "Schakel"
 
 # --- E-mail ---------------------------------------------------------------
 _email_url = env("SCHAKEL_EMAIL_URL", "console" if DEMO_MODE else "")
-if _email_url in ("", "console"):
+if not _email_url:
+    # Password-reset mails must not vanish silently in production.
+    raise ImproperlyConfigured("Production mode needs SCHAKEL_EMAIL_URL (smtp://user:pass@host:port, or 'console').")
+if _email_url == "console":
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 else:
     _u = urlparse(_email_url)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from django.conf import settings
@@ -12,11 +13,16 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 def client_ip(request) -> str | None:
     """The client address. Behind the reverse proxy (production) the proxy sets
     X-Forwarded-For; its last hop is the one our own proxy appended."""
+    raw = request.META.get("REMOTE_ADDR") or ""
     if not settings.DEMO_MODE:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[-1].strip()[:45] or None
-    return request.META.get("REMOTE_ADDR") or None
+            raw = forwarded.split(",")[-1].strip()
+    try:
+        # The canonical spelling, so stored events, throttling and the hash agree.
+        return str(ipaddress.ip_address(raw[:45]))
+    except ValueError:
+        return None
 
 
 class RequestContextMiddleware:

@@ -31,7 +31,11 @@ def _secret_key() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(60))
 
 
-PRODUCTION = {"SCHAKEL_MODE": "production", "SCHAKEL_ALLOWED_HOSTS": "schakel.example.be"}
+PRODUCTION = {
+    "SCHAKEL_MODE": "production",
+    "SCHAKEL_ALLOWED_HOSTS": "schakel.example.be",
+    "SCHAKEL_EMAIL_URL": "smtp://mail.example.be:587",
+}
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
@@ -57,8 +61,9 @@ def test_check_deploy_does_complain_in_demo_mode(tmp_path):
         ({"SCHAKEL_ALLOWED_HOSTS": "schakel.example.be"}, "SCHAKEL_SECRET_KEY"),
         ({"SCHAKEL_ALLOWED_HOSTS": "schakel.example.be", "SCHAKEL_SECRET_KEY": "te-kort"}, "SCHAKEL_SECRET_KEY"),
         ({"SCHAKEL_SECRET_KEY": "placeholder"}, "SCHAKEL_ALLOWED_HOSTS"),
+        ({"SCHAKEL_SECRET_KEY": "placeholder", "SCHAKEL_ALLOWED_HOSTS": "schakel.example.be"}, "SCHAKEL_EMAIL_URL"),
     ],
-    ids=["no-secret-key", "short-secret-key", "no-allowed-hosts"],
+    ids=["no-secret-key", "short-secret-key", "no-allowed-hosts", "no-email"],
 )
 def test_production_mode_refuses_to_start_without_required_settings(tmp_path, env, missing):
     if env.get("SCHAKEL_SECRET_KEY") == "placeholder":
