@@ -15,8 +15,9 @@ def test_admin_creates_user_in_own_organisation_with_roles(seeded):
     admin = persona_user("beheerder")
     city = admin.organisation
     role = Group.objects.get(name="Functioneel beheerder")
-    user = services.user_create(actor=admin, email="Nieuw@Example.test", first_name="N", last_name="W",
-                                organisation=city, groups=[role])
+    user = services.user_create(
+        actor=admin, email="Nieuw@Example.test", first_name="N", last_name="W", organisation=city, groups=[role]
+    )
     assert user.email == "nieuw@example.test" and list(user.groups.all()) == [role]
     event = AuditEvent.objects.get(action="accounts.user_created")
     assert event.object_id == str(user.pk) and "Functioneel beheerder" in event.summary
@@ -41,16 +42,27 @@ def test_admin_with_manage_all_may_manage_other_organisations(seeded):
 
 def test_non_admin_cannot_create_users(seeded):
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=persona_user("qrt"), email="x@example.test", first_name="X", last_name="Y",
-                             organisation=persona_user("qrt").organisation)
+        services.user_create(
+            actor=persona_user("qrt"),
+            email="x@example.test",
+            first_name="X",
+            last_name="Y",
+            organisation=persona_user("qrt").organisation,
+        )
 
 
 def test_admin_cannot_grant_permissions_they_do_not_hold(seeded):
     admin = persona_user("beheerder")
     dpo_role = Group.objects.get(name="Functionaris voor gegevensbescherming")
     with pytest.raises(PermissionDenied):
-        services.user_create(actor=admin, email="x@example.test", first_name="X", last_name="Y",
-                             organisation=admin.organisation, groups=[dpo_role])
+        services.user_create(
+            actor=admin,
+            email="x@example.test",
+            first_name="X",
+            last_name="Y",
+            organisation=admin.organisation,
+            groups=[dpo_role],
+        )
     assert not User.objects.filter(email="x@example.test").exists()
 
 
@@ -87,9 +99,15 @@ def test_user_form_rejects_duplicate_email_and_overlong_fields(persona_client):
     client = persona_client("beheerder")
     city = Organisation.objects.get(code="stad-mechelen")
     before = User.objects.count()
-    response = client.post(reverse("accounts:user_create"), {
-        "email": "qrt@demo.schakel.test", "first_name": "x" * 500, "last_name": "Y", "organisation": city.pk,
-    })
+    response = client.post(
+        reverse("accounts:user_create"),
+        {
+            "email": "qrt@demo.schakel.test",
+            "first_name": "x" * 500,
+            "last_name": "Y",
+            "organisation": city.pk,
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Er bestaat al een gebruiker met dit e-mailadres." in body
@@ -114,8 +132,10 @@ def test_user_list_query_count_is_constant(persona_client):
 
 def test_invalid_kbo_is_refused_with_dutch_message(persona_client):
     client = persona_client("beheerder")
-    response = client.post(reverse("accounts:organisation_create"),
-                           {"code": "test", "name": "Testorganisatie", "kind": "other", "kbo_number": "0123.456.789"})
+    response = client.post(
+        reverse("accounts:organisation_create"),
+        {"code": "test", "name": "Testorganisatie", "kind": "other", "kbo_number": "0123.456.789"},
+    )
     assert response.status_code == 200
     assert "geen geldig KBO-ondernemingsnummer" in response.content.decode()
     assert not Organisation.objects.filter(code="test").exists()
@@ -123,9 +143,10 @@ def test_invalid_kbo_is_refused_with_dutch_message(persona_client):
 
 def test_valid_kbo_is_stored_in_canonical_form(persona_client):
     client = persona_client("beheerder")
-    response = client.post(reverse("accounts:organisation_create"),
-                           {"code": "test", "name": "Testorganisatie", "kind": "other", "kbo_number": "BE 0207437468",
-                            "active": "on"})
+    response = client.post(
+        reverse("accounts:organisation_create"),
+        {"code": "test", "name": "Testorganisatie", "kind": "other", "kbo_number": "BE 0207437468", "active": "on"},
+    )
     assert response.status_code == 302
     org = Organisation.objects.get(code="test")
     assert org.kbo_number == "0207.437.468"
