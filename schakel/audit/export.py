@@ -8,20 +8,17 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 
+from schakel.core import exports
+
 from .models import AuditEvent
 from .selectors import BRUSSELS
 
 BOM = "\ufeff"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value) -> str:
-    """Text for one cell; a leading = + - @ TAB or CR gets a ' so that a
-    spreadsheet shows it as text instead of evaluating it."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
+    """Text for one CSV cell, guarded against formula injection."""
+    return str(exports.safe_cell(value))
 
 
 def header() -> list[str]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from schakel.audit import services as audit
+from schakel.core.exports import safe_row
 
 from . import charts, selectors, services
 from .forms import (
@@ -206,7 +207,7 @@ def incident_export(request, pk, fmt):
         buf.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly
         writer = csv.writer(buf, delimiter=";")
         writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_rows(circle))
+        writer.writerows(safe_row(r) for r in _export_rows(circle))
         response = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
         return response
@@ -216,7 +217,7 @@ def incident_export(request, pk, fmt):
     ws = wb.create_sheet(_("Adressen"))
     ws.append(EXPORT_HEADER)
     for row in _export_rows(circle):
-        ws.append(row)
+        ws.append(safe_row(row))
     out = io.BytesIO()
     wb.save(out)
     response = HttpResponse(

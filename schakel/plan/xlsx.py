@@ -7,6 +7,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from schakel.core.exports import safe_row
+
 from .models import Action, ActionPlan, Indicator, Measurement, OperationalObjective
 
 
@@ -16,7 +18,7 @@ def _sheet(wb, title: str, header: list[str], rows) -> None:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(list(row))
+        ws.append(safe_row(row))
     ws.freeze_panes = "A2"
     for column, name in zip(ws.columns, header, strict=False):
         ws.column_dimensions[column[0].column_letter].width = min(60, max(12, len(name) + 2))

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from schakel.audit import services as audit
+from schakel.core.exports import safe_row
 from schakel.workflows.models import WorkItem
 from schakel.workflows.selectors import diagram_for
 from schakel.workflows.services import may_work_on
@@ -257,11 +258,6 @@ def _export_rows(user):
         ]
 
 
-def _safe_cell(value: str) -> str:
-    # Spreadsheet formula injection: a cell starting with = + - @ is made text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @login_required
 @permission_required("signals.export_signal", raise_exception=True)
 def export(request):
@@ -276,7 +272,7 @@ def export(request):
         ws = wb.create_sheet(_("Signalen"))
         ws.append(header)
         for row in _export_rows(request.user):
-            ws.append([_safe_cell(v) for v in row])
+            ws.append(safe_row(row))
         buf = BytesIO()
         wb.save(buf)
         response = HttpResponse(
@@ -292,7 +288,7 @@ def export(request):
     writer = csv.writer(response, delimiter=";")
     writer.writerow(header)
     for row in _export_rows(request.user):
-        writer.writerow([_safe_cell(v) for v in row])
+        writer.writerow(safe_row(row))
     return response
 
 
