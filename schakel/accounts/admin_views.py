@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
+from schakel.core.forms import posted
+
 from . import selectors, services
 from .models import Organisation, Unit, User
 
@@ -75,7 +77,7 @@ def user_list(request):
 @login_required
 @permission_required("accounts.add_user", raise_exception=True)
 def user_create(request):
-    form = UserForm(request.POST if request.method == "POST" else None, actor=request.user)
+    form = UserForm(posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = services.user_create(
@@ -113,9 +115,7 @@ def user_edit(request, pk: int):
         "function_title": target.function_title,
         "is_active": target.is_active,
     }
-    form = UserForm(
-        request.POST if request.method == "POST" else None, actor=request.user, instance=target, initial=initial
-    )
+    form = UserForm(posted(request), actor=request.user, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.user_update(actor=request.user, user=target, **form.cleaned_data)
         messages.success(request, _("De gegevens zijn opgeslagen."))
@@ -160,7 +160,7 @@ def _organisation_form(request, organisation):
     initial = {}
     if organisation is not None:
         initial = {f: getattr(organisation, f) for f in ("code", "name", "kind", "kbo_number", "active")}
-    form = OrganisationForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = OrganisationForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.organisation_save(actor=request.user, organisation=organisation, **form.cleaned_data)
@@ -221,9 +221,7 @@ def role_edit(request, pk: int):
             label=_l("Rechten"), queryset=choices, required=False, widget=forms.CheckboxSelectMultiple
         )
 
-    form = RoleForm(
-        request.POST if request.method == "POST" else None, initial={"permissions": list(role.permissions.all())}
-    )
+    form = RoleForm(posted(request), initial={"permissions": list(role.permissions.all())})
     if request.method == "POST" and form.is_valid():
         from django.core.exceptions import PermissionDenied
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from schakel.core.forms import posted
 from schakel.core.middleware import client_ip
 
 from . import selectors, services
@@ -35,7 +36,7 @@ def _next_url(request, default="core:home"):
 def login_view(request):
     if request.user.is_authenticated and not mfa_required_for(request.user):
         return redirect(_next_url(request))
-    form = LoginForm(request.POST if request.method == "POST" else None)
+    form = LoginForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if selectors.ip_is_throttled(ip=client_ip(request)):
             form.add_error(
@@ -81,7 +82,7 @@ def _qr_svg(uri: str) -> str:
 @never_cache
 def mfa_enrol(request):
     device = services.mfa_device_for_enrolment(user=request.user)
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if services.mfa_confirm_enrolment(user=request.user, device=device, token=form.cleaned_data["token"]):
             otp_login(request, device)
@@ -106,7 +107,7 @@ def mfa_enrol(request):
 @login_required
 @never_cache
 def mfa_verify(request):
-    form = TokenForm(request.POST if request.method == "POST" else None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = services.mfa_verify(user=request.user, token=form.cleaned_data["token"])
         if device is not None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schakel.accounts.models import User
 from schakel.audit import services as audit
+from schakel.core.forms import posted
 from schakel.legal.decorators import code_accepted_required
 
 from . import forms, selectors, services
@@ -40,7 +41,7 @@ def meeting_list(request):
 @permission_required("cases.add_meeting", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def meeting_create(request):
-    form = forms.MeetingForm(request.POST or None)
+    form = forms.MeetingForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
@@ -317,7 +318,7 @@ def twophase_list(request):
     rows = selectors.twophase_visible_to(user=request.user)
     if not request.user.organisation or request.user.organisation.kind not in ("police", "prosecutor"):
         raise PermissionDenied
-    form = forms.TwoPhaseForm(request.POST or None)
+    form = forms.TwoPhaseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.twophase_propose(actor=request.user, **form.cleaned_data)

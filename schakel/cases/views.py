@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schakel.accounts.models import User
 from schakel.audit import services as audit
+from schakel.core.forms import posted
 from schakel.legal.decorators import code_accepted_required
 from schakel.subjects import services as subject_services
 from schakel.subjects.models import Subject
@@ -67,7 +68,7 @@ def case_list(request):
 @require_http_methods(["GET", "POST"])
 def case_create(request):
     allowed = selectors.allowed_types(request.user)
-    form = forms.CaseOpenForm(request.POST or None, allowed_types=allowed)
+    form = forms.CaseOpenForm(posted(request), allowed_types=allowed)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(actor=request.user, **form.cleaned_data)
@@ -151,7 +152,7 @@ def member_add(request, pk: int):
         .distinct()
         .order_by("last_name", "first_name")
     )
-    form = forms.MemberAddForm(request.POST or None, candidates=candidates)
+    form = forms.MemberAddForm(posted(request), candidates=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             services.case_member_add(actor=request.user, case=case, **form.cleaned_data)
@@ -217,7 +218,7 @@ def subject_add(request, pk: int):
     """Register a subject in this case. The page answers the same whether or
     not the subject matched something elsewhere (hit/no-hit)."""
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
-    form = forms.SubjectAddForm(request.POST or None)
+    form = forms.SubjectAddForm(posted(request))
     if request.method == "POST" and form.is_valid():
         from django.db import transaction
 
@@ -260,7 +261,7 @@ def reveal(request, pk: int, subject_pk: int):
 @require_http_methods(["GET", "POST"])
 def disclose(request, pk: int):
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
-    form = forms.DiscloseForm(request.POST or None)
+    form = forms.DiscloseForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.case_summary_disclose(actor=request.user, case=case, **form.cleaned_data)
@@ -279,7 +280,7 @@ def link_add(request, pk: int):
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
     subjects = selectors.case_subjects(case=case, viewer=request.user)
     choices = [(r.subject_id, r.label) for r in subjects]
-    form = forms.LinkForm(request.POST or None, subject_choices=choices)
+    form = forms.LinkForm(posted(request), subject_choices=choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

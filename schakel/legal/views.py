@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_http_methods
 
+from schakel.core.forms import posted
+
 from . import selectors, services
 from .models import CodeAcceptance, LegalGround, LegalInstrument
 
@@ -56,7 +58,7 @@ def code(request):
 def code_publish(request):
     current = selectors.code_current()
     form = CodePublishForm(
-        request.POST if request.method == "POST" else None,
+        posted(request),
         initial={"title": current.title, "text": current.text} if current else None,
     )
     if request.method == "POST" and form.is_valid():
@@ -108,7 +110,7 @@ class LegalInstrumentForm(forms.Form):
 def _edit(request, *, model, form_class, service, pk, kwarg, title):
     instance = get_object_or_404(model, pk=pk) if pk else None
     initial = {f: getattr(instance, f) for f in form_class.base_fields} if instance else None
-    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
+    form = form_class(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             service(actor=request.user, **{kwarg: instance}, **form.cleaned_data)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.audit import services as audit
 from schakel.core.exports import safe_row
+from schakel.core.forms import posted
 
 from . import charts, selectors, services
 from .forms import (
@@ -89,7 +90,7 @@ def _incident_kwargs(cd: dict) -> dict:
 @permission_required("neighbourhoods.add_incident", raise_exception=True)
 def incident_create(request):
     can_internal = selectors.can_read_internal_notes(request.user)
-    form = IncidentForm(request.POST or None, can_read_internal=can_internal)
+    form = IncidentForm(posted(request), can_read_internal=can_internal)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -126,7 +127,7 @@ def incident_edit(request, pk):
         "police_reference": incident.police_reference,
         "internal_notes": incident.internal_notes,
     }
-    form = IncidentForm(request.POST or None, initial=initial, can_read_internal=can_internal)
+    form = IncidentForm(posted(request), initial=initial, can_read_internal=can_internal)
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
@@ -280,7 +281,7 @@ def _activity_data(cd: dict) -> dict:
 @login_required
 @permission_required("neighbourhoods.add_qrtactivity", raise_exception=True)
 def qrt_create(request):
-    form = QrtActivityForm(request.POST or None, incidents=selectors.incidents_visible_to(request.user))
+    form = QrtActivityForm(posted(request), incidents=selectors.incidents_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.qrt_activity_create(actor=request.user, **_activity_data(form.cleaned_data))
@@ -304,9 +305,7 @@ def qrt_edit(request, pk):
         lat=None if activity.address else activity.lat,
         lon=None if activity.address else activity.lon,
     )
-    form = QrtActivityForm(
-        request.POST or None, initial=initial, incidents=selectors.incidents_visible_to(request.user)
-    )
+    form = QrtActivityForm(posted(request), initial=initial, incidents=selectors.incidents_visible_to(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.qrt_activity_update(actor=request.user, activity=activity, **_activity_data(form.cleaned_data))
@@ -344,7 +343,7 @@ def walk_list(request):
 @login_required
 @permission_required("neighbourhoods.add_walk", raise_exception=True)
 def walk_create(request):
-    form = WalkForm(request.POST or None)
+    form = WalkForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             walk = services.walk_create(actor=request.user, **form.cleaned_data)
@@ -491,7 +490,7 @@ def template_edit(request, pk=None):
                 f"{i.label}; {i.weight}" if i.weight != 1 else i.label for i in template.items.filter(is_active=True)
             ),
         }
-    form = ChecklistTemplateForm(request.POST or None, initial=initial)
+    form = ChecklistTemplateForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.checklist_template_save(actor=request.user, template=template, **form.cleaned_data)
@@ -525,7 +524,7 @@ def session_list(request):
 @login_required
 @permission_required("neighbourhoods.add_behangtafelsession", raise_exception=True)
 def session_create(request):
-    form = SessionForm(request.POST or None)
+    form = SessionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             session = services.behangtafel_session_create(actor=request.user, **form.cleaned_data)
@@ -598,7 +597,7 @@ def theme_list(request):
     themes = list(ProposalTheme.objects.order_by("order", "name"))
     editing = next((t for t in themes if str(t.pk) == request.GET.get("edit", "")), None)
     initial = {"name": editing.name, "order": editing.order, "is_active": editing.is_active} if editing else None
-    form = ThemeForm(request.POST or None, initial=initial)
+    form = ThemeForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.proposal_theme_save(actor=request.user, theme=editing, **form.cleaned_data)

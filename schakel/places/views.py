@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from schakel.core.forms import posted, posted_files
+
 from . import selectors, services
 from .forms import AreaImportForm
 
@@ -24,7 +26,7 @@ def address_search(request):
 def area_list(request):
     form = None
     if request.user.has_perm("places.change_area"):
-        form = AreaImportForm(request.POST or None, request.FILES or None)
+        form = AreaImportForm(posted(request), posted_files(request))
         if request.method == "POST" and form.is_valid():
             try:
                 raw = form.cleaned_data["file"].read()

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.audit import services as audit
 from schakel.core.exports import safe_row
+from schakel.core.forms import posted, posted_files
 from schakel.workflows.models import WorkItem
 from schakel.workflows.selectors import diagram_for
 from schakel.workflows.services import may_work_on
@@ -66,7 +67,7 @@ def _signal_fields(data: dict) -> dict:
 @login_required
 @permission_required("signals.add_signal", raise_exception=True)
 def intake(request):
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             signal = services.signal_create(actor=request.user, **_signal_fields(form.cleaned_data))
@@ -295,7 +296,7 @@ def export(request):
 @login_required
 @permission_required("signals.manage_invitation", raise_exception=True)
 def invitations(request):
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(posted(request))
     link = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -327,7 +328,7 @@ def partner(request, token):
         invitation = services.invitation_check(token=token)
     except services.InvitationError as exc:
         return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
-    form = PartnerForm(request.POST or None, request.FILES or None)
+    form = PartnerForm(posted(request), posted_files(request))
     if request.method == "POST" and form.is_valid():
         try:
             signal = services.partner_signal_submit(token=token, **_signal_fields(form.cleaned_data))
@@ -352,7 +353,7 @@ def settings_page(request):
 @permission_required("signals.manage_signal_settings", raise_exception=True)
 def category_edit(request, pk=None):
     category = get_object_or_404(Category, pk=pk) if pk else None
-    form = CategoryForm(request.POST or None, instance=category)
+    form = CategoryForm(posted(request), instance=category)
     if request.method == "POST" and form.is_valid():
         services.settings_save(actor=request.user, form=form)
         messages.success(request, _("Categorie bewaard."))
@@ -364,7 +365,7 @@ def category_edit(request, pk=None):
 @permission_required("signals.manage_signal_settings", raise_exception=True)
 def rule_edit(request, pk=None):
     rule = get_object_or_404(RoutingRule, pk=pk) if pk else None
-    form = RoutingRuleForm(request.POST or None, instance=rule)
+    form = RoutingRuleForm(posted(request), instance=rule)
     if request.method == "POST" and form.is_valid():
         services.settings_save(actor=request.user, form=form)
         messages.success(request, _("Routeringsregel bewaard."))

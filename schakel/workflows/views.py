@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from schakel.core.forms import posted, posted_files
+
 from . import selectors, services
 from .bpmn import DefinitionError
 from .forms import DefinitionUploadForm, LaneTeamForm, ModelerForm
@@ -16,7 +18,7 @@ from .forms import DefinitionUploadForm, LaneTeamForm, ModelerForm
 def definition_list(request):
     form = None
     if request.user.has_perm(services.PERM_MANAGE):
-        form = DefinitionUploadForm(request.POST or None, request.FILES or None)
+        form = DefinitionUploadForm(posted(request), posted_files(request))
         if request.method == "POST" and form.is_valid():
             try:
                 definition = services.definition_upload(actor=request.user, xml=form.cleaned_data["file"])
@@ -37,7 +39,7 @@ def definition_detail(request, pk):
     lane_names = sorted({n.get("lane") for n in definition.meta.get("nodes", {}).values() if n.get("lane")})
     lane_form = None
     if request.user.has_perm(services.PERM_MANAGE):
-        lane_form = LaneTeamForm(request.POST or None, lanes=lane_names)
+        lane_form = LaneTeamForm(posted(request), lanes=lane_names)
         if request.method == "POST" and lane_form.is_valid():
             services.lane_team_set(
                 actor=request.user,
@@ -73,7 +75,7 @@ def definition_detail(request, pk):
 def definition_edit(request, pk):
     """The bpmn-js modeler; saving stores a new version."""
     definition = selectors.definition_get(pk=pk)
-    form = ModelerForm(request.POST or None)
+    form = ModelerForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             new = services.definition_upload(actor=request.user, xml=form.cleaned_data["xml"])

@@ -269,3 +269,15 @@ def test_demo_seed_is_idempotent(seeded):
         m.objects.count() for m in (Incident, QrtActivity, Walk, BehangtafelSession, Proposal, ChecklistItem)
     ] == counts
     assert Address.objects.count() == addresses
+
+
+def test_empty_post_shows_errors_and_saves_nothing(persona_client):
+    from django.urls import reverse
+
+    from schakel.neighbourhoods.models import Walk
+
+    before = Walk.objects.count()
+    response = persona_client("qrt").post(reverse("neighbourhoods:walk_create"), {})
+    assert response.status_code == 200
+    assert "errorlist" in response.content.decode()
+    assert Walk.objects.count() == before
