@@ -123,3 +123,18 @@ ROUTES = [
     # A POST on a row that is not there (or not visible) is 404 for everyone.
     Route("cases:twophase_decide", signed_in(DENY), kwargs=lambda: {"pk": 987654}, method="POST"),
 ]
+
+# --- REST API (schakel/cases/api.py): the same circles as the pages. --------
+# A visitor gets 403 (the API does not redirect to a login page).
+ROUTES += [
+    Route("api:case_list", signed_in(DENY, anonymous=403, **dict.fromkeys(CASE_USERS, OK))),
+    # An empty POST: the form's errors (400) for those who may open cases.
+    Route("api:case_list", signed_in(403, anonymous=403, **dict.fromkeys(CASE_USERS, 400)), method="POST"),
+    Route("api:case_detail", signed_in(DENY, anonymous=403, **OBH_MEMBERS), kwargs=_case(OBH)),
+    Route("api:case_detail", signed_in(DENY, anonymous=403, **YOUTH_MEMBERS), kwargs=_case(YOUTH)),
+    Route("api:case_detail", signed_in(404, anonymous=403), kwargs=lambda: {"pk": 987654}),
+    Route("api:case_members", signed_in(DENY, anonymous=403, **OBH_MEMBERS), kwargs=_case(OBH)),
+    Route("api:case_members", signed_in(404, anonymous=403), kwargs=lambda: {"pk": 987654}),
+    Route("api:case_subjects", signed_in(DENY, anonymous=403, **YOUTH_MEMBERS), kwargs=_case(YOUTH)),
+    Route("api:case_subjects", signed_in(DENY, anonymous=403, **OBH_MEMBERS), kwargs=_case(OBH)),
+]
