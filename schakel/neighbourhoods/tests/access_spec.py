@@ -47,9 +47,9 @@ def _session():
     return {"pk": BehangtafelSession.objects.filter(is_demo=True).order_by("pk").first().pk}
 
 
-READ_INCIDENTS = signed_in(DENY, qrt=OK, coordinator=OK, liec=OK)
-QRT_AND_COORDINATOR = signed_in(DENY, qrt=OK, coordinator=OK)
-QRT_ONLY = signed_in(DENY, qrt=OK)
+READ_INCIDENTS = signed_in(DENY, qrt=OK, qrtlead=OK, coordinator=OK, liec=OK)
+QRT_AND_COORDINATOR = signed_in(DENY, qrt=OK, qrtlead=OK, coordinator=OK)
+QRT_ONLY = signed_in(DENY, qrt=OK, qrtlead=OK)
 
 ROUTES = [
     Route("neighbourhoods:incident_list", READ_INCIDENTS),

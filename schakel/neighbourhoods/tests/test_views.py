@@ -42,10 +42,18 @@ def test_incident_detail_internal_notes_only_for_police_and_lead(persona_client)
     response = client.get(reverse("neighbourhoods:incident_detail", args=[incident.pk]))
     assert response.status_code == 200 and "Interne piste X" not in response.content.decode()
     assert response.context["circle"].address_count > 10
-    client.force_login(persona_user("liec"))
+    # the coordinator reads every incident but not the internal notes (issue 4, item 10)
+    client.force_login(persona_user("coordinator"))
     response = client.get(reverse("neighbourhoods:incident_detail", args=[incident.pk]))
-    assert "Interne piste X" in response.content.decode()
-    assert AuditEvent.objects.filter(kind="access", object_id=str(incident.pk)).exists()
+    assert response.status_code == 200 and "Interne piste X" not in response.content.decode()
+    assert not AuditEvent.objects.filter(kind="access", object_id=str(incident.pk)).exists()
+    for persona in ("liec", "qrtlead"):
+        client.force_login(persona_user(persona))
+        response = client.get(reverse("neighbourhoods:incident_detail", args=[incident.pk]))
+        assert "Interne piste X" in response.content.decode(), persona
+        assert AuditEvent.objects.filter(
+            kind="access", object_id=str(incident.pk), actor=persona_user(persona)
+        ).exists()
 
 
 @pytest.mark.django_db

@@ -39,7 +39,7 @@ def _invitation():
     return {"pk": Invitation.objects.order_by("pk").first().pk}
 
 
-REPORTERS = {"coordinator", "qrt", "triage", "osp", "handhaving", "liec", "frontlijn", "extern"}
+REPORTERS = {"coordinator", "qrt", "qrtlead", "triage", "osp", "handhaving", "liec", "frontlijn", "extern"}
 TRIAGERS = {"triage", "osp", "handhaving", "liec"}
 
 ROUTES = [
