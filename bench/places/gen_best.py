@@ -5,6 +5,9 @@
 Points are clustered like real addresses: towns placed at random in a
 Flanders-sized box (Lambert 2008), addresses normally distributed around them,
 plus a share of scattered rural addresses; about 40 addresses per street.
+Town sizes are heavy-tailed (Pareto); a town spreads wider as it grows, so that
+the density at its core stays at most ``MAX_DENSITY_KM2`` addresses per km²
+(see below), as in real cities.
 Every id is under https://bench.schakel.test/ — nothing here is real.
 """
 
@@ -43,6 +46,12 @@ HEADER = [
 ]
 # Lambert 2008 box roughly covering Flanders / Belgium
 BOXES = {"flanders": (545_000, 655_000, 790_000, 720_000), "belgium": (545_000, 525_000, 790_000, 720_000)}
+# Peak address density of a town core. BeST counts every box number (flat) as
+# an address; the densest Brussels quarters hold roughly 15-20 k such addresses
+# per km², i.e. some 3-4 k in a 250 m circle. Without this cap the largest
+# synthetic towns reached ~90 k/km² (up to 18 k addresses in one 250 m circle,
+# p95 11 k), several times anything in Belgium.
+MAX_DENSITY_KM2 = 20_000
 
 
 def points(n: int, box, seed: int = 42):
@@ -55,8 +64,10 @@ def points(n: int, box, seed: int = 42):
     sizes = sizes / sizes.sum()
     n_urban = int(n * 0.8)
     which = rng.choice(towns, n_urban, p=sizes)
-    xs = np.concatenate([cx[which] + rng.normal(0, 1200, n_urban), rng.uniform(x0, x1, n - n_urban)])
-    ys = np.concatenate([cy[which] + rng.normal(0, 1200, n_urban), rng.uniform(y0, y1, n - n_urban)])
+    # a 2-D normal of n addresses peaks at n / (2 pi sigma^2) per m²
+    sigma = np.maximum(1200.0, np.sqrt(n_urban * sizes / (2 * np.pi * MAX_DENSITY_KM2 / 1e6)))
+    xs = np.concatenate([cx[which] + rng.normal(0, 1, n_urban) * sigma[which], rng.uniform(x0, x1, n - n_urban)])
+    ys = np.concatenate([cy[which] + rng.normal(0, 1, n_urban) * sigma[which], rng.uniform(y0, y1, n - n_urban)])
     return np.clip(xs, x0, x1), np.clip(ys, y0, y1)
 
 

@@ -76,6 +76,26 @@ def cell_of(x: float, y: float) -> int:
     return int(math.floor(x / GRID_M)) * CELL_FACTOR + int(math.floor(y / GRID_M))
 
 
+def cells_in_circle(x: float, y: float, radius_m: float) -> list[int]:
+    """The grid cells that the disc of ``radius_m`` around (x, y) touches.
+
+    Per grid column, the rows between the lowest and highest point of the
+    disc inside that column: for R = 250 m at most 9 cells, often 7 or 8 (a
+    corner cell farther than R from the centre is left out).
+    """
+    cells = []
+    r2 = radius_m * radius_m
+    for ix in range(math.floor((x - radius_m) / GRID_M), math.floor((x + radius_m) / GRID_M) + 1):
+        left, right = ix * GRID_M, (ix + 1) * GRID_M
+        dx = left - x if x < left else (x - right if x > right else 0.0)
+        if dx * dx > r2:
+            continue
+        half = math.sqrt(r2 - dx * dx)
+        for iy in range(math.floor((y - half) / GRID_M), math.floor((y + half) / GRID_M) + 1):
+            cells.append(ix * CELL_FACTOR + iy)
+    return cells
+
+
 def cell_ranges(x: float, y: float, radius_m: float) -> list[tuple[int, int]]:
     """Contiguous cell-number ranges covering the square around (x, y)."""
     ix0, ix1 = math.floor((x - radius_m) / GRID_M), math.floor((x + radius_m) / GRID_M)

@@ -9,8 +9,11 @@ Design (see docs/adr/0200-places-address-import.md):
   or an interruption leaves the database exactly as it was, and the command can
   simply be run again. Single bad rows (coordinates outside Belgium, missing
   fields) are rejected with their line number; the rest is imported.
-- Upsert on ``address_id``: each batch first reads the stored rows of its ids
-  and writes only new or changed ones, so a re-import changes only what changed.
+- Upsert on ``address_id`` through a staging table, one statement per batch
+  that writes only new or changed rows (``_Writer``), so a re-import changes
+  only what changed.
+- Rows whose status is not ``current`` are not inserted; when such an address
+  is already stored it is kept and flagged (``status``, ``retired_at``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import csv
 import gzip
 import io
 import math
+import operator
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,22 +58,8 @@ HEADER = [
     "region_code",
     "status",
 ]
-BATCH_SIZE = 5000
+BATCH_SIZE = 20_000
 DEFAULT_MAX_REJECTED = 1000
-FIELDS = (
-    "street_id",
-    "municipality_id",
-    "house_number",
-    "box_number",
-    "postcode",
-    "postname_nl",
-    "lat",
-    "lon",
-    "x",
-    "y",
-    "cell",
-    "is_demo",
-)
 
 
 class ImportFailed(Exception):
@@ -82,6 +72,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    retired: int = 0
     skipped_status: int = 0
     skipped_municipality: int = 0
     rejected: list[tuple[int, str]] = field(default_factory=list)
@@ -158,116 +149,198 @@ def _fixed_chunks(items: list, sizes: tuple[int, ...]):
 
 
 class _Caches:
+    """Municipality and street ids, loaded once (they grow with the number of
+    streets, ~100 k for Flanders, never with the number of addresses)."""
+
     def __init__(self):
         self.municipalities: dict[str, int] = dict(Municipality.objects.values_list("nis_code", "pk"))
-        self.streets: dict[str, int] = {}
+        self.streets: dict[str, int] = dict(Street.objects.values_list("street_id", "pk"))
+        self.raw_municipality: dict[str, str] = {}  # municipality_id as written in the file -> NIS code
 
-    def municipality(self, nis: str, row: dict) -> int:
+    def nis(self, raw: str) -> str:
+        nis = self.raw_municipality.get(raw)
+        if nis is None:
+            nis = self.raw_municipality[raw] = _nis(raw)
+        return nis
+
+    def municipality(self, nis: str, names: tuple[str, str, str]) -> int:
         pk = self.municipalities.get(nis)
         if pk is None:
             muni, _ = Municipality.objects.update_or_create(
                 nis_code=nis,
-                defaults={
-                    "name_nl": row["municipality_name_nl"][:120],
-                    "name_fr": row["municipality_name_fr"][:120],
-                    "name_de": row["municipality_name_de"][:120],
-                },
+                defaults={"name_nl": names[0][:120], "name_fr": names[1][:120], "name_de": names[2][:120]},
             )
             pk = self.municipalities[nis] = muni.pk
         return pk
 
-    def resolve_streets(self, rows: list[dict]) -> None:
-        wanted = {r["street_id"]: r for r in rows if r["street_id"] not in self.streets}
-        if not wanted:
-            return
-        for chunk in _fixed_chunks(list(wanted), ID_CHUNKS):
-            self.streets.update(Street.objects.filter(street_id__in=chunk).values_list("street_id", "pk"))
+    def create_streets(self, wanted: dict[str, tuple]) -> None:
+        """Create the streets not seen before: street_id -> (municipality pk, nl, fr, de)."""
         new = [
-            Street(
-                street_id=sid,
-                municipality_id=r["municipality_pk"],
-                name_nl=r["streetname_nl"][:200],
-                name_fr=r["streetname_fr"][:200],
-                name_de=r["streetname_de"][:200],
-            )
-            for sid, r in wanted.items()
-            if sid not in self.streets
+            Street(street_id=sid, municipality_id=m, name_nl=nl[:200], name_fr=fr[:200], name_de=de[:200])
+            for sid, (m, nl, fr, de) in wanted.items()
         ]
-        if new:
-            for chunk in _fixed_chunks(new, ID_CHUNKS):
-                Street.objects.bulk_create(chunk)
-            for chunk in _fixed_chunks([s.street_id for s in new], ID_CHUNKS):
-                self.streets.update(Street.objects.filter(street_id__in=chunk).values_list("street_id", "pk"))
+        for chunk in _fixed_chunks(new, ID_CHUNKS):
+            for street in Street.objects.bulk_create(chunk):
+                self.streets[street.street_id] = street.pk
 
 
-def _flush(batch: list[dict], caches: _Caches, result: ImportResult, is_demo: bool) -> None:
-    caches.resolve_streets(batch)
-    lats = [r["lat"] for r in batch]
-    lons = [r["lon"] for r in batch]
-    xs, ys = geo._to_3812().transform(lons, lats)
-    incoming: dict[str, tuple] = {}
-    for r, x, y in zip(batch, xs, ys, strict=True):
-        x, y = round(x, 2), round(y, 2)
-        incoming[r["address_id"]] = (
-            caches.streets[r["street_id"]],
-            r["municipality_pk"],
-            r["house_number"][:20],
-            r["box_number"][:40],
-            r["postcode"][:10],
-            r["postname_nl"][:120],
-            round(r["lat"], 7),
-            round(r["lon"], 7),
-            x,
-            y,
-            geo.cell_of(x, y),
-            is_demo,
-        )
-    existing: dict[str, tuple] = {}
-    for chunk in _fixed_chunks(list(incoming), ID_CHUNKS):
-        for row in Address.objects.filter(address_id__in=chunk).values_list("address_id", *FIELDS):
-            existing[row[0]] = tuple(row[1:])
-    to_write = []
-    for aid, values in incoming.items():
-        old = existing.get(aid)
-        if old is None:
-            result.created += 1
-        elif old == values:
-            result.unchanged += 1
-            continue
-        else:
-            result.updated += 1
-        to_write.append((aid, *values))
-    _upsert(to_write)
-
-
-# rows per statement: 500 x 14 parameters stays under SQLite's variable limit
-UPSERT_CHUNKS = (500, 50, 5, 1)
 ID_CHUNKS = (900, 90, 9, 1)
 
+# Columns of the staging table, in order; "status" says whether a row is a
+# current address (to upsert) or one the register no longer lists as current
+# (to flag, when it exists).
+STAGE_COLS = (
+    "address_id",
+    "street_id",
+    "municipality_id",
+    "house_number",
+    "box_number",
+    "postcode",
+    "postname_nl",
+    "lat",
+    "lon",
+    "x",
+    "y",
+    "cell",
+    "is_demo",
+    "status",
+)
+COMPARED = STAGE_COLS[1:]
+STAGE = "places_import_stage"
 
-def _upsert(rows: list[tuple]) -> None:
-    """Multi-row INSERT ... ON CONFLICT (address_id) DO UPDATE.
 
-    The same standard statement runs on SQLite (>= 3.24) and PostgreSQL; it
-    replaces ``bulk_create(update_conflicts=True)``, whose per-value Python
-    overhead made the import four times slower (see docs/bench-places.md).
+class _Writer:
+    """Engine-specific bulk writing, kept in this module (ADR 0200).
+
+    Each batch goes into a temporary staging table (SQLite: executemany;
+    PostgreSQL: COPY), then ONE statement upserts the current rows:
+    ``INSERT … SELECT … ON CONFLICT (address_id) DO UPDATE … WHERE (a column
+    changed)``, so unchanged rows are not written and the database does the
+    comparison; ``RETURNING id`` counts created (id above the highest id before
+    the statement) and updated rows. A second statement flags stored addresses
+    that the file lists with another status than ``current``.
     """
-    if not rows:
-        return
-    qn = connection.ops.quote_name
-    cols = ["address_id", *FIELDS, "updated_at"]
-    table = qn(Address._meta.db_table)
-    conflict = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in cols[1:])
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    row_sql = "(" + ", ".join(["%s"] * len(cols)) + ")"
-    # Identifiers are quoted model metadata; every value is a parameter.
-    head = "INSERT INTO " + table + " (" + ", ".join(qn(c) for c in cols) + ") VALUES "  # noqa: S608
-    tail = " ON CONFLICT (" + qn("address_id") + ") DO UPDATE SET " + conflict
-    with connection.cursor() as cursor:
-        for chunk in _fixed_chunks(rows, UPSERT_CHUNKS):
-            sql = head + ", ".join([row_sql] * len(chunk)) + tail
-            params = [p for row in chunk for p in (*row, now)]
-            cursor.execute(sql, params)
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        qn = connection.ops.quote_name
+        self.table = qn(Address._meta.db_table)
+        self.vendor = connection.vendor
+        cols = ", ".join(qn(c) for c in STAGE_COLS)
+        sets = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COMPARED)
+        changed = " OR ".join(f"{self.table}.{qn(c)} <> excluded.{qn(c)}" for c in COMPARED)
+        # Identifiers are quoted model metadata; every value is a parameter.
+        self.upsert_sql = (
+            f"INSERT INTO {self.table} ({cols}, {qn('retired_at')}, {qn('updated_at')}) "  # noqa: S608
+            f"SELECT {cols}, NULL, %s FROM {STAGE} WHERE {qn('status')} = %s "
+            f"ON CONFLICT ({qn('address_id')}) DO UPDATE SET {sets}, {qn('retired_at')} = NULL, "
+            f"{qn('updated_at')} = excluded.{qn('updated_at')} WHERE {changed}"
+        )
+        self.retire_sql = (
+            f"UPDATE {self.table} SET {qn('status')} = s.{qn('status')}, "  # noqa: S608
+            f"{qn('retired_at')} = COALESCE({self.table}.{qn('retired_at')}, %s), {qn('updated_at')} = %s "
+            f"FROM {STAGE} s WHERE s.{qn('status')} <> %s AND {self.table}.{qn('address_id')} = s.{qn('address_id')} "
+            f"AND {self.table}.{qn('status')} <> s.{qn('status')}"
+        )
+        self.stage_sql = f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(STAGE_COLS))})"  # noqa: S608
+        if self.vendor == "postgresql":
+            cursor.execute(
+                f"CREATE TEMP TABLE {STAGE} (address_id text, street_id bigint, municipality_id bigint, "
+                "house_number text, box_number text, postcode text, postname_nl text, lat double precision, "
+                "lon double precision, x double precision, y double precision, cell bigint, is_demo boolean, "
+                "status text)"
+            )
+            # One long operator transaction: no need to wait for the WAL flush.
+            cursor.execute("SET LOCAL synchronous_commit = off")
+        else:
+            cursor.execute(
+                f"CREATE TEMP TABLE {STAGE} (address_id, street_id, municipality_id, house_number, box_number, "
+                "postcode, postname_nl, lat, lon, x, y, cell, is_demo, status)"
+            )
+            # A larger page cache for this connection while it imports (the
+            # indexes are written in random order); restored in close().
+            cursor.execute("PRAGMA cache_size")
+            self._cache_size = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
+
+    def write(self, rows: list[tuple], now) -> tuple[int, int, int]:
+        """Stage ``rows`` (STAGE_COLS tuples) and apply them; returns
+        (created, updated, retired)."""
+        cur = self.cursor
+        if self.vendor == "postgresql":
+            with cur.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLS)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            # the raw sqlite3 cursor: Django's wrapper rewrites the SQL per call
+            cur.cursor.executemany(self.stage_sql, rows)
+        cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")  # noqa: S608
+        max_before = cur.fetchone()[0]
+        if self.vendor == "postgresql":
+            sql = f"WITH w AS ({self.upsert_sql} RETURNING id) SELECT COUNT(*), COUNT(*) FILTER (WHERE id > %s) FROM w"  # noqa: S608
+            cur.execute(sql, [now, Address.CURRENT, max_before])
+            written, created = cur.fetchone()
+        else:
+            cur.execute(self.upsert_sql + " RETURNING id", [now, Address.CURRENT])
+            ids = [r[0] for r in cur.fetchall()]
+            written, created = len(ids), sum(1 for i in ids if i > max_before)
+        cur.execute(self.retire_sql, [now, now, Address.CURRENT])
+        retired = max(cur.rowcount, 0)
+        cur.execute(f"DELETE FROM {STAGE}")  # noqa: S608
+        return created, written - created, retired
+
+    def close(self) -> None:
+        self.cursor.execute(f"DROP TABLE {STAGE}")
+        if self.vendor == "sqlite":
+            self.cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
+
+
+SQLITE_CACHE_KB = 256 * 1024
+
+
+def _flush(batch: dict[str, tuple], caches: _Caches, writer: _Writer, result: ImportResult, is_demo: bool) -> None:
+    """Write one batch: ``batch`` maps address_id -> a row parsed by _accept."""
+    current = [(aid, r) for aid, r in batch.items() if r[0] is not None]
+    streets = caches.streets
+    new_streets = {}
+    for _aid, r in current:
+        if r[0] not in streets and r[0] not in new_streets:
+            new_streets[r[0]] = (r[1], r[7], r[8], r[9])
+    if new_streets:
+        caches.create_streets(new_streets)
+    rows = []
+    if current:
+        # one vectorised pyproj call per batch
+        xs, ys = geo._to_3812().transform([r[6] for _a, r in current], [r[5] for _a, r in current])
+        grid, factor, floor = geo.GRID_M, geo.CELL_FACTOR, math.floor
+        for (aid, r), x, y in zip(current, xs, ys, strict=True):
+            x, y = round(x, 2), round(y, 2)
+            rows.append(
+                (
+                    aid,
+                    streets[r[0]],
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    r[10],
+                    round(r[5], 7),
+                    round(r[6], 7),
+                    x,
+                    y,
+                    floor(x / grid) * factor + floor(y / grid),  # == geo.cell_of(x, y)
+                    is_demo,
+                    Address.CURRENT,
+                )
+            )
+    stale = [(aid, *(None,) * 12, r[1]) for aid, r in batch.items() if r[0] is None]
+    rows.extend(stale)
+    created, updated, retired = writer.write(rows, connection.ops.adapt_datetimefield_value(timezone.now()))
+    result.created += created
+    result.updated += updated
+    result.unchanged += len(current) - created - updated
+    result.retired += retired
+    result.skipped_status += len(stale) - retired
 
 
 def import_addresses(
@@ -317,61 +390,114 @@ def _run(path, result, municipality, is_demo, max_rejected, batch_size, progress
                 _("De kolomkoppen kloppen niet met het BeST-formaat; ontbrekend: %(cols)s. Er is niets opgeslagen.")
                 % {"cols": ", ".join(missing)}
             )
-        index = {name: header.index(name) for name in HEADER}
+        # the columns in HEADER order, as one tuple per row (C-level itemgetter)
+        pick = operator.itemgetter(*(header.index(name) for name in HEADER))
         width = len(header)
         caches = _Caches()
-        batch: list[dict] = []
-        line = 1
-        for values in csv.reader(stream, delimiter=delimiter):
-            line += 1
-            if not values:
-                continue
-            result.read += 1
-            if len(values) != width:
-                result.reject(line, _("verwacht %(n)s kolommen, gevonden %(m)s") % {"n": width, "m": len(values)})
-            else:
-                row = {name: values[i].strip() for name, i in index.items()}
-                _accept(row, line, result, caches, municipality, batch)
-            if result.rejected_count > max_rejected:
-                raise ImportFailed(
-                    _("Meer dan %(n)s afgewezen rijen; is dit wel een BeST-adressenbestand? Er is niets opgeslagen.")
-                    % {"n": max_rejected}
-                )
-            if len(batch) >= batch_size:
-                _flush(batch, caches, result, is_demo)
-                batch = []
-                if progress:
-                    progress(result, line)
-        if batch:
-            _flush(batch, caches, result, is_demo)
+        with connection.cursor() as cursor:
+            writer = _Writer(cursor)
+            batch: dict[str, tuple] = {}
+            line = 1
+            for values in csv.reader(stream, delimiter=delimiter):
+                line += 1
+                if not values:
+                    continue
+                result.read += 1
+                if len(values) != width:
+                    result.reject(line, _("verwacht %(n)s kolommen, gevonden %(m)s") % {"n": width, "m": len(values)})
+                else:
+                    _accept(pick(values), line, result, caches, municipality, batch)
+                if result.rejected_count > max_rejected:
+                    raise ImportFailed(
+                        _(
+                            "Meer dan %(n)s afgewezen rijen; is dit wel een BeST-adressenbestand? Er is niets opgeslagen."
+                        )
+                        % {"n": max_rejected}
+                    )
+                if len(batch) >= batch_size:
+                    _flush(batch, caches, writer, result, is_demo)
+                    batch = {}
+                    if progress:
+                        progress(result, line)
+            if batch:
+                _flush(batch, caches, writer, result, is_demo)
+            writer.close()
         if progress:
             progress(result, line)
 
 
-def _accept(row: dict, line: int, result: ImportResult, caches: _Caches, municipality, batch: list) -> None:
-    if row["status"].lower() != "current":
-        result.skipped_status += 1
+def _accept(v: tuple, line: int, result: ImportResult, caches: _Caches, municipality, batch: dict) -> None:
+    """Validate one row (``v`` in HEADER order) and add it to ``batch``.
+
+    A current address becomes (street_id, municipality pk, house, box,
+    postcode, lat, lon, street nl/fr/de, postname); another status only
+    (None, status), so that a stored address can be flagged as retired.
+    """
+    (
+        x72,
+        y72,
+        lat_s,
+        lon_s,
+        aid,
+        box,
+        house,
+        muni_raw,
+        m_de,
+        m_fr,
+        m_nl,
+        postcode,
+        _pfr,
+        postname,
+        sid,
+        s_de,
+        s_fr,
+        s_nl,
+        _region,
+        status,
+    ) = v
+    nis = caches.nis(muni_raw)
+    status = status.strip().lower()
+    if status != Address.CURRENT:
+        if municipality and nis != municipality:
+            result.skipped_municipality += 1
+            return
+        aid = aid.strip()
+        if aid and status:
+            batch[aid] = (None, status[:20])
+        else:
+            result.skipped_status += 1
         return
-    nis = _nis(row["municipality_id"])
     if municipality and nis != municipality:
         result.skipped_municipality += 1
         return
-    if not row["address_id"] or not row["street_id"] or not nis:
+    aid, sid, house = aid.strip(), sid.strip(), house.strip()
+    if not aid or not sid or not nis:
         result.reject(line, _("address_id, street_id of municipality_id ontbreekt"))
         return
-    if not row["house_number"]:
+    if not house:
         result.reject(line, _("huisnummer ontbreekt"))
         return
-    lat, lon = _float(row["EPSG:4326_lat"]), _float(row["EPSG:4326_lon"])
+    lat, lon = _float(lat_s), _float(lon_s)
     if lat is None or lon is None:
-        x72, y72 = _float(row["EPSG:31370_x"]), _float(row["EPSG:31370_y"])
-        if x72 is None or y72 is None:
+        x, y = _float(x72), _float(y72)
+        if x is None or y is None:
             result.reject(line, _("geen coördinaten"))
             return
-        lat, lon = _lambert72_to_wgs84(x72, y72)
+        lat, lon = _lambert72_to_wgs84(x, y)
     if not geo.in_belgium(lat, lon):
         result.reject(line, _("coördinaten buiten België (%(lat)s, %(lon)s)") % {"lat": lat, "lon": lon})
         return
-    row["lat"], row["lon"] = lat, lon
-    row["municipality_pk"] = caches.municipality(nis, row)
-    batch.append(row)
+    muni_pk = caches.municipalities.get(nis) or caches.municipality(nis, (m_nl.strip(), m_fr.strip(), m_de.strip()))
+    batch[aid] = (
+        sid,
+        muni_pk,
+        house[:20],
+        box.strip()[:40],
+        postcode.strip()[:10],
+        lat,
+        lon,
+        s_nl.strip(),
+        s_fr.strip(),
+        s_de.strip(),
+        postname.strip()[:120],
+    )

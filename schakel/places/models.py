@@ -41,12 +41,20 @@ class Street(TimeStampedModel):
 
 
 class Address(models.Model):
-    """One current address of the BeST register.
+    """One address of the BeST register.
 
     ``x``/``y`` are Belgian Lambert 2008 (EPSG:3812) metres, computed from
-    the WGS84 coordinates at import; ``cell`` is the indexed grid cell used as
-    the prefilter of radius queries (see ``geo.py``).
+    the WGS84 coordinates at import; ``cell`` is the grid cell used as the
+    prefilter of radius queries (see ``geo.py``). The index
+    ``places_addr_circle`` on ``(cell, x, y, retired_at, id)`` lets a radius
+    query be answered from the index alone (ADR 0201).
+
+    An address the register later retires is kept (records may point to it)
+    but flagged: ``status`` is the register's status and ``retired_at`` is set;
+    circles and search leave it out.
     """
+
+    CURRENT = "current"
 
     address_id = models.CharField(_("adres-id"), max_length=200, unique=True)
     street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="addresses")
@@ -59,17 +67,29 @@ class Address(models.Model):
     lon = models.FloatField(_("lengtegraad (WGS84)"))
     x = models.FloatField(_("x (Lambert 2008)"))
     y = models.FloatField(_("y (Lambert 2008)"))
-    cell = models.BigIntegerField(_("rastercel"), db_index=True)
+    cell = models.BigIntegerField(_("rastercel"))
     is_demo = models.BooleanField(_("fictief demo-adres"), default=False)
+    status = models.CharField(_("status in het register"), max_length=20, default=CURRENT)
+    retired_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
 
     class Meta:
         verbose_name = _("adres")
         verbose_name_plural = _("adressen")
-        indexes = [models.Index(fields=["street", "house_number"], name="places_addr_street_nr")]
+        indexes = [
+            models.Index(fields=["street", "house_number"], name="places_addr_street_nr"),
+            # Covering index of radius queries: cell lookup, exact distance on
+            # x/y, the retired filter and the id, all without reading the table.
+            models.Index(fields=["cell", "x", "y", "retired_at", "id"], name="places_addr_circle"),
+        ]
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_retired(self) -> bool:
+        """The register no longer lists this address as current."""
+        return self.retired_at is not None
 
     @property
     def label(self) -> str:

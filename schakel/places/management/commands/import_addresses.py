@@ -46,7 +46,7 @@ class Command(BaseCommand):
             actor=None,
             action="places.addresses_imported",
             summary=f"read={result.read} created={result.created} updated={result.updated} "
-            f"unchanged={result.unchanged} rejected={result.rejected_count}",
+            f"unchanged={result.unchanged} retired={result.retired} rejected={result.rejected_count}",
         )
         if verbosity < 1:
             return
@@ -57,6 +57,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Klaar in {time.monotonic() - started:.1f} s: {result.read} rijen gelezen, {result.created} nieuw, "
             f"{result.updated} gewijzigd, {result.unchanged} ongewijzigd, "
+            f"{result.retired} gemarkeerd als opgeheven, "
             f"{result.skipped_status} overgeslagen (status niet 'current'), "
             f"{result.skipped_municipality} overgeslagen (andere gemeente), {result.rejected_count} afgewezen."
         )
