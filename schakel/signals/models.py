@@ -171,6 +171,9 @@ class Signal(TimeStampedModel):
     triaged_at = models.DateTimeField(_("getrieerd op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     feedback = models.CharField(_("terugkoppeling aan de melder"), max_length=300, blank=True)
+    # Set by the deadline reminder (``signals_reminders``); the queue marks a
+    # signal as reminded while this is not older than the current step's deadline.
+    reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
     instance = models.ForeignKey(
         "workflows.ProcessInstance", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -247,6 +250,16 @@ class SignalEvent(AppendOnlyModel):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An assignment to a team of another organisation is a disclosure: the
+    # legal ground the user chose for it (schakel.legal).
+    legal_ground = models.ForeignKey(
+        "legal.LegalGround",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rechtsgrond"),
+    )
 
     class Meta:
         ordering = ["at", "pk"]
@@ -256,6 +269,26 @@ class SignalEvent(AppendOnlyModel):
     @property
     def status_label(self) -> str:
         return str(dict(Signal.Status.choices).get(self.status, self.status))
+
+
+class DeadlineReminder(AppendOnlyModel):
+    """A deadline reminder e-mailed to the team of an overdue step. One per
+    (work item, deadline): the unique constraint makes the command idempotent."""
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="deadline_reminders")
+    work_item = models.ForeignKey("workflows.WorkItem", on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    team = models.ForeignKey("accounts.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("termijnherinnering")
+        verbose_name_plural = _("termijnherinneringen")
+        constraints = [
+            models.UniqueConstraint(fields=["work_item", "due_at"], name="signals_reminder_once_per_deadline")
+        ]
 
 
 def attachment_path(instance, filename):

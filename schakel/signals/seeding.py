@@ -53,6 +53,19 @@ _PNG = bytes.fromhex(
 )
 
 
+def _ground(code: str):
+    """A legal ground of the legal app (its reference data is loaded before any demo)."""
+    from schakel.legal.models import LegalGround
+
+    ground = LegalGround.objects.filter(code=code, active=True).first()
+    if ground is None:
+        from schakel.legal import seeding as legal_seeding
+
+        legal_seeding.load_reference(lambda msg: None)
+        ground = LegalGround.objects.get(code=code)
+    return ground
+
+
 def load_demo(out) -> None:
     """Fictitious demo signals (idempotent): a few per main category, some triaged."""
     from datetime import timedelta
@@ -86,12 +99,14 @@ def load_demo(out) -> None:
             **kw,
         )
 
-    def step(signal, who, choice="", note=""):
+    def step(signal, who, choice="", note="", legal_ground=None):
         signal.refresh_from_db()
         item = WorkItem.objects.filter(
             instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
         ).first()
-        services.signal_task_complete(actor=users[who], signal=signal, item_pk=item.pk, choice=choice, note=note)
+        services.signal_task_complete(
+            actor=users[who], signal=signal, item_pk=item.pk, choice=choice, note=note, legal_ground=legal_ground
+        )
 
     make(
         "graffiti",
@@ -111,7 +126,8 @@ def load_demo(out) -> None:
     )
     step(shop, "triage", "relevant")
     step(shop, "triage", "verder")
-    step(shop, "triage", "politie")
+    # City -> police: a disclosure, on the OBH protocol agreement (legal app).
+    step(shop, "triage", "politie", legal_ground=_ground("protocol-obh-mechelen"))
     make(
         "weinig-klanten-dure-wagens",
         "handhaving",

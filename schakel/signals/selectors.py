@@ -104,6 +104,7 @@ def queue_for(user, filters: QueueFilters | None = None) -> QuerySet[Signal]:
             "current_task",
             "task_due_at",
             "triage_due_at",
+            "reminded_at",
             "category",
             "team",
             "area",

@@ -7,19 +7,24 @@ current step) follows the BPMN instance through ``_on_process``.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
+import logging
 import secrets
+import smtplib
 from datetime import datetime, timedelta
 
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.audit import services as audit
+from schakel.legal.models import LegalGround
 from schakel.places import geo
 from schakel.places import selectors as places
 from schakel.workflows import services as workflows
@@ -28,6 +33,7 @@ from schakel.workflows.models import ProcessInstance, WorkItem
 from .models import (
     Attachment,
     Category,
+    DeadlineReminder,
     DeletionProof,
     Invitation,
     RoutingRule,
@@ -36,6 +42,8 @@ from .models import (
     SignalEvent,
 )
 from .uploads import check_uploads
+
+logger = logging.getLogger(__name__)
 
 TRIAGE_PROCESS = "signaal_triage"
 YOUTH_PROCESS = "jongeren_vroegdetectie"
@@ -65,10 +73,38 @@ def route_for(*, category: Category, area) -> RoutingRule | None:
     )
 
 
-def _event(signal, *, kind, actor=None, status="", team=None, text=""):
+def _event(signal, *, kind, actor=None, status="", team=None, text="", legal_ground=None):
     SignalEvent.objects.create(
-        signal=signal, at=timezone.now(), kind=kind, actor=actor, status=status, team=team, text=text
+        signal=signal,
+        at=timezone.now(),
+        kind=kind,
+        actor=actor,
+        status=status,
+        team=team,
+        text=text,
+        legal_ground=legal_ground,
     )
+
+
+# The legal ground the user chose while completing a step: the process
+# receiver needs it when that step hands the signal to another organisation.
+_step_ground: contextvars.ContextVar[LegalGround | None] = contextvars.ContextVar("signals_step_ground", default=None)
+_step_actor: contextvars.ContextVar = contextvars.ContextVar("signals_step_actor", default=None)
+
+
+def legal_ground_check(legal_ground: LegalGround | None) -> LegalGround:
+    """The chosen ground, active; ValidationError (field ``legal_ground``) otherwise."""
+    if legal_ground is None:
+        raise ValidationError(
+            {
+                "legal_ground": _(
+                    "Deze stap geeft het signaal door aan een andere organisatie: kies de rechtsgrond die dit toelaat."
+                )
+            }
+        )
+    if not legal_ground.active:
+        raise ValidationError({"legal_ground": _("Deze rechtsgrond is niet meer actief.")})
+    return legal_ground
 
 
 def _set_status(signal: Signal, status: str, *, actor=None) -> None:
@@ -269,15 +305,20 @@ def _on_process(sender, instance: ProcessInstance, event: str, **kwargs) -> None
         if item.team_id and item.team_id != signal.team_id:
             previous = signal.team
             signal.team = item.team
-            _event(signal, kind=SignalEvent.Kind.ASSIGNMENT, team=item.team)
+            ground = None
             if previous is not None and previous.organisation_id != item.team.organisation_id:
+                # A disclosure to another organisation: only on the legal ground
+                # the user chose for this step (nothing is stored without one).
+                ground = legal_ground_check(_step_ground.get())
                 audit.record_disclosure(
-                    actor=None,
+                    actor=_step_actor.get(),
                     obj=signal,
                     recipient_organisation=item.team.organisation,
-                    legal_ground=_("Routering van een signaal volgens protocolakkoord (art. 20 WVG)"),
+                    legal_ground=str(ground),
                     purpose=_("opvolging van een signaal"),
+                    summary=f"legal ground {ground.code}; unit {item.team_id}",
                 )
+            _event(signal, kind=SignalEvent.Kind.ASSIGNMENT, team=item.team, legal_ground=ground)
         if item.team_id:
             SignalAccess.objects.get_or_create(signal=signal, team_id=item.team_id)
         signal.current_task = item.name
@@ -300,11 +341,21 @@ def _visible_work_item(actor, signal: Signal, item_pk: int) -> WorkItem:
 
 
 @transaction.atomic
-def signal_task_complete(*, actor, signal: Signal, item_pk: int, choice: str = "", note: str = "") -> WorkItem:
+def signal_task_complete(
+    *,
+    actor,
+    signal: Signal,
+    item_pk: int,
+    choice: str = "",
+    note: str = "",
+    legal_ground: LegalGround | None = None,
+) -> WorkItem:
     """Complete the current step of the signal's process.
 
     Needs ``signals.triage_signal``, visibility of the signal and membership of
-    the step's team. Closing choices need a written reason (``note``).
+    the step's team. Closing choices need a written reason (``note``). A step
+    that hands the signal to a team of another organisation needs an active
+    ``legal_ground`` (schakel.legal); the disclosure event records it.
     """
     if not actor.has_perm("signals.triage_signal"):
         raise PermissionDenied
@@ -314,7 +365,15 @@ def signal_task_complete(*, actor, signal: Signal, item_pk: int, choice: str = "
         raise ValidationError(
             {"note": _("Geef de reden waarom het signaal zonder verdere opvolging wordt afgesloten.")}
         )
-    done = workflows.work_item_complete(actor=actor, item=item, choice=choice)
+    if legal_ground is not None:
+        legal_ground_check(legal_ground)
+    ground_token = _step_ground.set(legal_ground)
+    actor_token = _step_actor.set(actor)
+    try:
+        done = workflows.work_item_complete(actor=actor, item=item, choice=choice)
+    finally:
+        _step_ground.reset(ground_token)
+        _step_actor.reset(actor_token)
     signal.refresh_from_db()
     _event(signal, kind=SignalEvent.Kind.TASK, actor=actor, text=f"{item.name}: {choice}" if choice else item.name)
     if note:
@@ -493,20 +552,174 @@ def retention_run(*, now: datetime | None = None, dry_run: bool = False) -> int:
 # --- reference data -----------------------------------------------------
 
 
+RULE_STEP = 10
+
+
+def _renumber_rules(*, keep_first=None) -> int:
+    """Give the rules the orders 10, 20, 30... in their current order (order,
+    then ``keep_first`` before others with the same order, then pk): no gaps, no
+    ties, so the table shows exactly the order in which rules are tried.
+    Returns how many rules got a new number."""
+    rules = list(RoutingRule.objects.select_for_update().order_by("order", "pk"))
+    if keep_first is not None:
+        rules.sort(key=lambda r: (r.order, r.pk != keep_first.pk))
+    changed = 0
+    for i, rule in enumerate(rules, start=1):
+        if rule.order != i * RULE_STEP:
+            rule.order = i * RULE_STEP
+            rule.save(update_fields=["order", "updated_at"])
+            changed += 1
+    return changed
+
+
 @transaction.atomic
 def settings_save(*, actor, form):
     """Save a validated category or routing-rule form (needs
-    ``signals.manage_signal_settings``)."""
+    ``signals.manage_signal_settings``). Routing rules are renumbered after a
+    save (10, 20, 30...); a rule saved with the order of another comes first."""
     if not actor.has_perm("signals.manage_signal_settings"):
         raise PermissionDenied
     obj = form.save()
-    audit.record_write(actor=actor, action=f"signals.{obj._meta.model_name}_saved", obj=obj)
+    summary = ""
+    if isinstance(obj, RoutingRule):
+        _renumber_rules(keep_first=obj)
+        obj.refresh_from_db(fields=["order"])
+        summary = f"order {obj.order}"
+    audit.record_write(actor=actor, action=f"signals.{obj._meta.model_name}_saved", obj=obj, summary=summary)
     return obj
 
 
 @transaction.atomic
-def routing_rule_delete(*, actor, rule: RoutingRule) -> None:
+def routing_rule_delete(*, actor, rule: RoutingRule) -> int:
+    """Delete a routing rule (needs ``signals.manage_signal_settings``) and
+    renumber the others so their order stays 10, 20, 30... Signals already
+    routed keep their team. Returns how many rules were renumbered."""
     if not actor.has_perm("signals.manage_signal_settings"):
         raise PermissionDenied
-    audit.record_write(actor=actor, action="signals.routingrule_deleted", obj=rule)
+    rule = RoutingRule.objects.select_for_update().get(pk=rule.pk)
+    audit.record_write(
+        actor=actor,
+        action="signals.routingrule_deleted",
+        obj=rule,
+        summary=(
+            f"order {rule.order}, category {rule.category.code if rule.category else '*'}, "
+            f"area {rule.area_id or '*'}, unit {rule.team_id}"
+        ),
+    )
     rule.delete()
+    return _renumber_rules()
+
+
+# --- deadline reminders ---------------------------------------------------
+
+
+def _reminder_recipients(item: WorkItem, signal: Signal) -> list:
+    """Active members of the step's team who may work on it and see the signal."""
+    from schakel.accounts.models import User
+
+    if item.team_id is None:
+        return []
+    users = User.objects.filter(units=item.team_id, is_active=True).exclude(email="").order_by("pk")
+    youth = signal.category.youth
+    return [
+        u
+        for u in users
+        if u.has_perm("signals.triage_signal")
+        and u.has_perm("workflows.work_on_items")
+        and (not youth or u.has_perm("signals.view_youth_signal"))
+    ]
+
+
+def _reminder_mail(*, user, signal: Signal, item: WorkItem, url: str) -> mail.EmailMessage:
+    from django.conf import settings
+    from django.utils import translation
+
+    # Only the reference, the step and the deadline: no content of the signal
+    # leaves Schakel by e-mail.
+    with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
+        due = timezone.localtime(item.due_at).strftime("%d-%m-%Y %H:%M")
+        subject = _("Schakel: termijn verstreken voor signaal %(ref)s") % {"ref": signal.reference}
+        body = _(
+            'De termijn voor de stap "%(step)s" van signaal %(ref)s is verstreken op %(due)s.\n'
+            "Het signaal wacht in de wachtrij van uw team (%(team)s).\n\n"
+            "Open het signaal in Schakel: %(url)s\n\n"
+            "U ontvangt deze herinnering één keer per termijn."
+        ) % {"step": item.name, "ref": signal.reference, "due": due, "team": item.team.name, "url": url}
+    return mail.EmailMessage(subject=subject, body=body, to=[user.email])
+
+
+def reminders_send(*, now: datetime | None = None, base_url: str = "", fire_timers: bool = True) -> int:
+    """Fire due BPMN timers, then e-mail the team of every overdue open step of
+    a signal once per deadline. Returns the number of reminders sent.
+
+    Idempotent: a ``DeadlineReminder`` per (work item, deadline) is written in
+    the same transaction as the audit event, under a row lock on the work item,
+    and a unique constraint refuses a second one; a new deadline (a new step)
+    gets its own reminder. The mails are sent inside that transaction: if the
+    mail server refuses, nothing is recorded and the next run tries again.
+    System action (command ``signals_reminders``, from cron).
+    """
+    from django.urls import reverse
+
+    now = now or timezone.now()
+    if fire_timers:
+        workflows.timers_tick(now=now)
+    overdue = list(
+        WorkItem.objects.filter(
+            status=WorkItem.Status.OPEN,
+            due_at__lte=now,
+            team__isnull=False,
+            instance__subject_type=SUBJECT,
+        )
+        .exclude(pk__in=DeadlineReminder.objects.values("work_item_id"))
+        .values_list("pk", flat=True)
+        .order_by("due_at", "pk")
+    )
+    sent = 0
+    for pk in overdue:
+        try:
+            with transaction.atomic():
+                item = (
+                    WorkItem.objects.select_for_update(of=("self",))
+                    .select_related("team", "instance")
+                    .filter(pk=pk, status=WorkItem.Status.OPEN)
+                    .first()
+                )
+                if item is None or DeadlineReminder.objects.filter(work_item=item, due_at=item.due_at).exists():
+                    continue
+                signal = (
+                    Signal.objects.select_related("category__parent").filter(pk=int(item.instance.subject_id)).first()
+                )
+                if signal is None:
+                    continue
+                users = _reminder_recipients(item, signal)
+                url = base_url.rstrip("/") + reverse("signals:detail", args=[signal.pk])
+                DeadlineReminder.objects.create(
+                    signal=signal,
+                    work_item=item,
+                    due_at=item.due_at,
+                    team=item.team,
+                    recipients=len(users),
+                    sent_at=now,
+                )
+                Signal.objects.filter(pk=signal.pk).update(reminded_at=now)
+                audit.record_write(
+                    actor=None,
+                    action="signals.deadline_reminder_sent",
+                    obj=signal,
+                    summary=f"step {item.bpmn_id}, due {item.due_at.isoformat()}, unit {item.team_id}, "
+                    f"{len(users)} recipients",
+                )
+                if users:
+                    messages = [_reminder_mail(user=u, signal=signal, item=item, url=url) for u in users]
+                    with mail.get_connection() as connection:
+                        connection.send_messages(messages)
+                sent += 1
+        except IntegrityError:
+            # Another run recorded this deadline first.
+            continue
+        except (smtplib.SMTPException, OSError):
+            # Rolled back: no reminder recorded, the next run tries again.
+            logger.exception("signals: deadline reminder for work item %s could not be sent", pk)
+            continue
+    return sent

@@ -16,6 +16,7 @@ urlpatterns = [
     path("instellingen/categorie/<int:pk>/", views.category_edit, name="category_edit"),
     path("instellingen/regel/nieuw/", views.rule_edit, name="rule_create"),
     path("instellingen/regel/<int:pk>/", views.rule_edit, name="rule_edit"),
+    path("instellingen/regel/<int:pk>/verwijderen/", views.rule_delete, name="rule_delete"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/stap/", views.step, name="step"),
     path("<int:pk>/notitie/", views.note, name="note"),

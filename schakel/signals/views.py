@@ -18,7 +18,8 @@ from django.views.decorators.http import require_POST
 from schakel.audit import services as audit
 from schakel.core.exports import safe_row
 from schakel.core.forms import posted, posted_files
-from schakel.workflows.models import WorkItem
+from schakel.legal import selectors as legal
+from schakel.workflows.models import LaneTeam, WorkItem
 from schakel.workflows.selectors import diagram_for
 from schakel.workflows.services import may_work_on
 
@@ -106,6 +107,40 @@ def queue(request):
     return render(request, "signals/queue.html", {"form": form, "page": page, "now": timezone.now()})
 
 
+def _crossing_options(item: WorkItem, form: dict | None) -> set[str]:
+    """The choices of ``form`` whose next user task lies with a team of another
+    organisation than the item's team: choosing one is a disclosure and needs
+    a legal ground. Read from the diagram (flow -> task -> lane -> team)."""
+    if not form or item.team is None:
+        return set()
+    meta = item.instance.definition.meta
+    nodes, flows = meta.get("nodes", {}), meta.get("flows", {})
+    lanes = {}
+    for option in form["options"]:
+        target = nodes.get(flows.get(option.get("flow"), {}).get("target"), {})
+        if target.get("type") in ("userTask", "manualTask") and target.get("lane"):
+            lanes[option["value"]] = target["lane"]
+    if not lanes:
+        return set()
+    overrides = item.instance.team_overrides or {}
+    mapped = {
+        lt.lane: lt.team
+        for lt in LaneTeam.objects.select_related("team").filter(
+            process_key=item.instance.definition.key, lane__in=set(lanes.values())
+        )
+    }
+    crossing = set()
+    for value, lane in lanes.items():
+        team = mapped.get(lane)
+        if lane in overrides:
+            from schakel.accounts.models import Unit
+
+            team = Unit.objects.filter(pk=overrides[lane]).first()
+        if team is not None and team.organisation_id != item.team.organisation_id:
+            crossing.add(value)
+    return crossing
+
+
 def _steps(user, signal):
     instances = [pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
     items = list(
@@ -114,9 +149,24 @@ def _steps(user, signal):
         .order_by("pk")
     )
     steps = []
+    grounds = None
     for item in items:
         node = item.instance.definition.meta["nodes"].get(item.bpmn_id, {})
-        steps.append({"item": item, "form": node.get("form"), "allowed": may_work_on(user, item)})
+        form = node.get("form")
+        allowed = may_work_on(user, item)
+        crossing = _crossing_options(item, form) if allowed else set()
+        if crossing and grounds is None:
+            grounds = list(legal.legal_grounds_active())
+        options = [dict(o, crosses=o["value"] in crossing) for o in form["options"]] if form else []
+        steps.append(
+            {
+                "item": item,
+                "form": form,
+                "options": options,
+                "allowed": allowed,
+                "legal_grounds": grounds if crossing else None,
+            }
+        )
     return steps
 
 
@@ -135,7 +185,7 @@ def detail(request, pk):
     ).select_related("work_item")
     context = {
         "signal": signal,
-        "events": signal.events.select_related("actor", "team").order_by("at", "pk"),
+        "events": signal.events.select_related("actor", "team", "legal_ground").order_by("at", "pk"),
         "attachments": signal.attachments.all(),
         "related": selectors.related_signals(user=request.user, signal=signal),
         "steps": _steps(request.user, signal),
@@ -157,6 +207,14 @@ def step(request, pk):
         item_pk = int(request.POST.get("item", ""))
     except ValueError as exc:
         raise Http404 from exc
+    ground = None
+    raw_ground = request.POST.get("legal_ground", "")
+    if raw_ground:
+        # Only an active ground can be chosen; anything else is refused.
+        ground = legal.legal_grounds_active().filter(pk=raw_ground).first() if raw_ground.isdigit() else None
+        if ground is None:
+            messages.error(request, _("Kies een geldige rechtsgrond."))
+            return redirect("signals:detail", pk=signal.pk)
     try:
         services.signal_task_complete(
             actor=request.user,
@@ -164,6 +222,7 @@ def step(request, pk):
             item_pk=item_pk,
             choice=request.POST.get("choice", ""),
             note=request.POST.get("note", ""),
+            legal_ground=ground,
         )
     except ValidationError as exc:
         for msg in exc.messages:
@@ -363,6 +422,18 @@ def category_edit(request, pk=None):
 
 @login_required
 @permission_required("signals.manage_signal_settings", raise_exception=True)
+def rule_delete(request, pk):
+    """GET: ask for confirmation; POST: delete the rule and renumber the others."""
+    rule = get_object_or_404(RoutingRule.objects.select_related("category", "area", "team"), pk=pk)
+    if request.method == "POST":
+        services.routing_rule_delete(actor=request.user, rule=rule)
+        messages.success(request, _("Routeringsregel verwijderd; de volgorde van de andere regels is bijgewerkt."))
+        return redirect("signals:settings")
+    return render(request, "signals/rule_delete.html", {"rule": rule})
+
+
+@login_required
+@permission_required("signals.manage_signal_settings", raise_exception=True)
 def rule_edit(request, pk=None):
     rule = get_object_or_404(RoutingRule, pk=pk) if pk else None
     form = RoutingRuleForm(posted(request), instance=rule)
@@ -370,4 +441,4 @@ def rule_edit(request, pk=None):
         services.settings_save(actor=request.user, form=form)
         messages.success(request, _("Routeringsregel bewaard."))
         return redirect("signals:settings")
-    return render(request, "signals/settings_form.html", {"form": form, "title": _("Routeringsregel")})
+    return render(request, "signals/settings_form.html", {"form": form, "title": _("Routeringsregel"), "rule": rule})

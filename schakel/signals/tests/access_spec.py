@@ -61,6 +61,8 @@ ROUTES = [
     Route("signals:category_edit", signed_in(DENY, beheerder=OK), kwargs=_category),
     Route("signals:rule_create", signed_in(DENY, beheerder=OK)),
     Route("signals:rule_edit", signed_in(DENY, beheerder=OK), kwargs=_rule),
+    # GET shows the confirmation; the delete itself is a POST (tested in test_views).
+    Route("signals:rule_delete", signed_in(DENY, beheerder=OK), kwargs=_rule),
     # A demo graffiti signal reported by the frontline worker, triaged by the
     # city's prevention team: the coordinator sees all non-youth signals, the
     # reporter sees its status page, the police and OSP teams never had it.

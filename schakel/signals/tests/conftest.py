@@ -6,11 +6,13 @@ from django.utils import timezone
 
 @pytest.fixture
 def sig_seeded(db):
+    from schakel.legal import seeding as legal_seeding
     from schakel.signals import seeding
     from schakel.workflows.testing import seed_minimal
 
     seed_minimal()
     seeding.load_reference(lambda m: None)
+    legal_seeding.load_reference(lambda m: None)
 
 
 @pytest.fixture
@@ -38,3 +40,11 @@ def _dutch():
 
     with translation.override("nl"):
         yield
+
+
+@pytest.fixture
+def ground(sig_seeded):
+    """ground("protocol-obh-mechelen") -> that legal ground of the legal app."""
+    from schakel.legal.models import LegalGround
+
+    return lambda code="protocol-obh-mechelen": LegalGround.objects.get(code=code)

@@ -16,12 +16,14 @@ pytestmark = pytest.mark.django_db
 MECHELEN = (51.0280, 4.4800)
 
 
-def _complete(signal, persona, choice="", note=""):
+def _complete(signal, persona, choice="", note="", legal_ground=None):
     signal.refresh_from_db()
     item = WorkItem.objects.filter(
         instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
     ).get()
-    services.signal_task_complete(actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note=note)
+    services.signal_task_complete(
+        actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note=note, legal_ground=legal_ground
+    )
     signal.refresh_from_db()
     return signal
 
@@ -101,14 +103,22 @@ def test_good_attachment_is_stored(make_signal, settings, tmp_path):
     assert "foto" not in att.file.name  # stored under its hash, not the uploaded name
 
 
-def test_triage_routes_to_police_with_disclosure(make_signal):
+def test_triage_routes_to_police_with_disclosure(make_signal, ground):
     signal = make_signal(category="pand-kenmerken")
     signal = _complete(signal, "triage", "relevant")
     signal = _complete(signal, "triage", "verder")
-    signal = _complete(signal, "triage", "politie")
+    protocol = ground("protocol-obh-mechelen")
+    signal = _complete(signal, "triage", "politie", legal_ground=protocol)
     assert signal.status == Signal.Status.ROUTED and signal.triaged_at is not None
     assert signal.team.code == "liec"
-    assert AuditEvent.objects.filter(kind="disclosure", object_id=str(signal.pk)).exists()
+    # The disclosure event names the chosen legal ground, the recipient and who did it.
+    disclosure = AuditEvent.objects.get(kind="disclosure", object_id=str(signal.pk))
+    assert disclosure.legal_ground == str(protocol)
+    assert disclosure.recipient_organisation == signal.team.organisation
+    assert disclosure.actor == persona_user("triage")
+    assert "protocol-obh-mechelen" in disclosure.summary
+    assignment = signal.events.get(kind=SignalEvent.Kind.ASSIGNMENT, team=signal.team)
+    assert assignment.legal_ground == protocol
     # The police officer now sees it; the frontline reporter only its status.
     assert selectors.signal_get_for(user=persona_user("liec"), pk=signal.pk)[1] == selectors.FULL
     assert selectors.signal_get_for(user=persona_user("frontlijn"), pk=signal.pk)[1] == selectors.STATUS_ONLY
@@ -225,3 +235,180 @@ def test_retention_deletes_with_proof(make_signal):
     proof = DeletionProof.objects.get()
     assert proof.signal_reference == old.reference and proof.rule == "retention_months_no_followup=6"
     assert services.retention_run(now=later) == 0
+
+
+def test_routing_to_another_organisation_needs_a_legal_ground(make_signal, ground):
+    signal = make_signal(category="pand-kenmerken")
+    signal = _complete(signal, "triage", "relevant")
+    signal = _complete(signal, "triage", "verder")
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        _complete(signal, "triage", "politie")
+    assert "legal_ground" in exc.value.message_dict and "rechtsgrond" in str(exc.value)
+    # Nothing moved, nothing was disclosed, the step is still open.
+    signal.refresh_from_db()
+    assert signal.team.code == "preventie-veiligheid" and signal.current_task == "Routeren"
+    assert AuditEvent.objects.count() == before
+    assert not AuditEvent.objects.filter(kind="disclosure").exists()
+    # An inactive ground is refused too.
+    stale = ground("toestemming")
+    stale.active = False
+    stale.save()
+    with pytest.raises(ValidationError):
+        _complete(signal, "triage", "politie", legal_ground=stale)
+    assert not AuditEvent.objects.filter(kind="disclosure").exists()
+
+
+def test_routing_inside_the_organisation_needs_no_legal_ground(make_signal):
+    signal = make_signal(category="overlast")
+    signal = _complete(signal, "triage", "relevant")
+    signal = _complete(signal, "triage", "verder")
+    signal = _complete(signal, "triage", "stad")
+    assert signal.status == Signal.Status.ROUTED
+    assert signal.team.organisation.code == "stad-mechelen"
+    assert not AuditEvent.objects.filter(kind="disclosure", object_id=str(signal.pk)).exists()
+
+
+# --- routing rules ----------------------------------------------------------
+
+
+def test_routing_rule_delete_renumbers_and_is_audited(sig_seeded):
+    from schakel.signals.models import RoutingRule
+
+    rules = list(RoutingRule.objects.order_by("order", "pk"))
+    assert len(rules) >= 3
+    with pytest.raises(PermissionDenied):
+        services.routing_rule_delete(actor=persona_user("triage"), rule=rules[1])
+    assert RoutingRule.objects.count() == len(rules)
+    services.routing_rule_delete(actor=persona_user("beheerder"), rule=rules[1])
+    left = list(RoutingRule.objects.order_by("order", "pk"))
+    assert [r.pk for r in left] == [r.pk for r in rules if r.pk != rules[1].pk]
+    assert [r.order for r in left] == [10 * i for i in range(1, len(left) + 1)]
+    event = AuditEvent.objects.get(action="signals.routingrule_deleted")
+    assert event.object_id == str(rules[1].pk) and event.actor == persona_user("beheerder")
+    assert f"unit {rules[1].team_id}" in event.summary
+
+
+def test_routing_rule_save_keeps_orders_unique(sig_seeded):
+    from schakel.signals.forms import RoutingRuleForm
+    from schakel.signals.models import RoutingRule
+
+    first = RoutingRule.objects.order_by("order", "pk").first()
+    team = first.team
+    form = RoutingRuleForm({"order": first.order, "team": team.pk, "active": "on", "category": "", "area": ""})
+    assert form.is_valid(), form.errors
+    new = services.settings_save(actor=persona_user("beheerder"), form=form)
+    orders = list(RoutingRule.objects.order_by("order", "pk").values_list("pk", "order"))
+    # The new rule took the place it was given (first), the rest moved down by one.
+    assert orders[0] == (new.pk, 10)
+    assert [o for _pk, o in orders] == [10 * i for i in range(1, len(orders) + 1)]
+
+
+# --- deadline reminders ---------------------------------------------------------
+
+
+def _forge_engine_clock(monkeypatch, at):
+    """SpiffWorkflow's timers read datetime.now(): move that clock to ``at``."""
+    from datetime import datetime
+
+    import SpiffWorkflow.bpmn.specs.event_definitions.timer as timer_mod
+
+    shift = at - timezone.now()
+
+    class Forged(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + shift
+
+    monkeypatch.setattr(timer_mod, "datetime", Forged)
+
+
+def test_reminders_mail_the_team_once_per_deadline(make_signal, mailoutbox, monkeypatch):
+    from schakel.signals.models import DeadlineReminder
+
+    signal = make_signal(category="overlast")
+    youth = make_signal(category="meerdere-gsms", actor="extern", youth_identifier="J., 2010")
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    # Before the deadline: nothing.
+    assert services.reminders_send(now=item.due_at - timedelta(minutes=1), base_url="https://schakel.test") == 0
+    assert mailoutbox == []
+    later = item.due_at + timedelta(hours=1)
+    _forge_engine_clock(monkeypatch, later)
+    assert services.reminders_send(now=later, base_url="https://schakel.test") == 2
+    by_to = {m.to[0]: m for m in mailoutbox}
+    # The triage team gets the city signal; the OSP the youth signal; nobody else.
+    assert "triage@demo.schakel.test" in by_to and "osp@demo.schakel.test" in by_to
+    assert "liec@demo.schakel.test" not in by_to and "coordinator@demo.schakel.test" not in by_to
+    msg = by_to["triage@demo.schakel.test"]
+    assert signal.reference in msg.subject
+    assert f"https://schakel.test/signalen/{signal.pk}/" in msg.body
+    assert "Volledigheid en relevantie beoordelen" in msg.body
+    # Only reference, step and deadline leave by e-mail: never the content.
+    assert signal.description not in msg.body and "J., 2010" not in by_to["osp@demo.schakel.test"].body
+    assert youth.reference in by_to["osp@demo.schakel.test"].subject
+    reminder = DeadlineReminder.objects.get(signal=signal)
+    assert reminder.due_at == item.due_at and reminder.recipients >= 1 and reminder.team == item.team
+    events = AuditEvent.objects.filter(action="signals.deadline_reminder_sent")
+    assert events.count() == 2 and events.filter(object_id=str(signal.pk)).exists()
+    signal.refresh_from_db()
+    assert signal.reminded_at == later
+    # The timer of the BPMN fired too (workflows Reminder).
+    assert signal.instance.reminders.exists()
+    # A second and third run send nothing: one reminder per deadline.
+    sent = len(mailoutbox)
+    assert services.reminders_send(now=later + timedelta(minutes=5)) == 0
+    assert services.reminders_send(now=later + timedelta(days=3)) == 0
+    assert len(mailoutbox) == sent
+    assert DeadlineReminder.objects.count() == 2
+    assert AuditEvent.objects.filter(action="signals.deadline_reminder_sent").count() == 2
+
+
+def test_reminder_for_a_new_step_after_the_next_deadline(make_signal, mailoutbox):
+    signal = make_signal(category="overlast")
+    first = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    assert services.reminders_send(now=first.due_at + timedelta(minutes=1)) == 1
+    signal = _complete(signal, "triage", "relevant")
+    # The next step ("Privacyscreening") has no deadline in the diagram: no reminder.
+    assert services.reminders_send(now=first.due_at + timedelta(days=30)) == 0
+    assert len(mailoutbox) == len({m.to[0] for m in mailoutbox})
+
+
+def test_reminder_mail_failure_records_nothing_and_retries(make_signal, mailoutbox, monkeypatch):
+    import smtplib
+
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from schakel.signals.models import DeadlineReminder
+
+    signal = make_signal(category="overlast")
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    later = item.due_at + timedelta(hours=1)
+
+    def refuse(self, messages):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    with monkeypatch.context() as m:
+        m.setattr(EmailBackend, "send_messages", refuse)
+        assert services.reminders_send(now=later) == 0
+    assert not DeadlineReminder.objects.exists()
+    assert not AuditEvent.objects.filter(action="signals.deadline_reminder_sent").exists()
+    assert services.reminders_send(now=later) == 1
+    assert mailoutbox
+
+
+def test_reminders_command(make_signal, mailoutbox, settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.CSRF_TRUSTED_ORIGINS = ["https://schakel.example.be"]
+    signal = make_signal(category="overlast")
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    out = StringIO()
+    call_command("signals_reminders", stdout=out)
+    assert "1 reminders sent" in out.getvalue()
+    assert f"https://schakel.example.be/signalen/{signal.pk}/" in mailoutbox[0].body
+    out = StringIO()
+    call_command("signals_reminders", stdout=out)
+    assert "0 reminders sent" in out.getvalue()

@@ -167,3 +167,82 @@ def test_detail_shows_fired_deadline_reminders(client, make_signal, monkeypatch)
     client.force_login(persona_user("triage"))
     content = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
     assert "Termijn verstreken" in content and "Herinnering triage" in content
+
+
+def test_routing_step_offers_legal_grounds_and_records_the_choice(client, make_signal):
+    from schakel.legal.models import LegalGround
+
+    signal = make_signal(category="pand-kenmerken")
+    client.force_login(persona_user("triage"))
+    url = reverse("signals:step", args=[signal.pk])
+    for choice in ("relevant", "verder"):
+        item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+        detail = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+        # Steps that stay inside the organisation ask for no legal ground.
+        assert 'name="legal_ground"' not in detail
+        client.post(url, {"item": item.pk, "choice": choice})
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    assert item.bpmn_id == "routeren"
+    content = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert 'name="legal_ground"' in content
+    protocol = LegalGround.objects.get(code="protocol-obh-mechelen")
+    assert f'<option value="{protocol.pk}">' in content
+    # The police option is marked as leaving the organisation; the city service is not.
+    police = content.split('value="politie"')[1].split("</div>")[0]
+    city = content.split('value="stad"')[1].split("</div>")[0]
+    assert "andere organisatie" in police and "andere organisatie" not in city
+    # Without a ground: refused with the reason, nothing moves.
+    response = client.post(url, {"item": item.pk, "choice": "politie"}, follow=True)
+    assert "kies de rechtsgrond" in response.content.decode()
+    signal.refresh_from_db()
+    assert signal.team.code == "preventie-veiligheid"
+    # A forged ground id: refused too.
+    response = client.post(url, {"item": item.pk, "choice": "politie", "legal_ground": "999999"}, follow=True)
+    assert "Kies een geldige rechtsgrond." in response.content.decode()
+    # With the ground: routed, and the disclosure records it.
+    client.post(url, {"item": item.pk, "choice": "politie", "legal_ground": protocol.pk})
+    signal.refresh_from_db()
+    assert signal.team.code == "liec"
+    assert AuditEvent.objects.get(kind="disclosure", object_id=str(signal.pk)).legal_ground == str(protocol)
+    client.force_login(persona_user("liec"))
+    content = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert f"rechtsgrond: {protocol.name}" in content
+
+
+def test_rule_delete_confirms_then_deletes(client, sig_seeded):
+    from schakel.signals.models import RoutingRule
+
+    rules = list(RoutingRule.objects.order_by("order", "pk"))
+    url = reverse("signals:rule_delete", args=[rules[0].pk])
+    client.force_login(persona_user("coordinator"))
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
+    client.force_login(persona_user("beheerder"))
+    settings_page = client.get(reverse("signals:settings")).content.decode()
+    assert url in settings_page
+    response = client.get(url)
+    assert response.status_code == 200 and "Definitief verwijderen" in response.content.decode()
+    assert RoutingRule.objects.count() == len(rules)  # GET deletes nothing
+    response = client.post(url)
+    assert response.status_code == 302
+    assert not RoutingRule.objects.filter(pk=rules[0].pk).exists()
+    assert list(RoutingRule.objects.order_by("order").values_list("order", flat=True)) == [
+        10 * i for i in range(1, len(rules))
+    ]
+    assert AuditEvent.objects.filter(action="signals.routingrule_deleted", object_id=str(rules[0].pk)).exists()
+    assert client.post(url).status_code == 404
+
+
+def test_queue_marks_reminded_signals(client, make_signal, mailoutbox):
+    reminded = make_signal()
+    other = make_signal()
+    item = WorkItem.objects.get(instance=reminded.instance, status=WorkItem.Status.OPEN)
+    WorkItem.objects.filter(pk=item.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    Signal.objects.filter(pk=reminded.pk).update(task_due_at=timezone.now() - timedelta(hours=1))
+    assert services.reminders_send(fire_timers=False) == 1
+    client.force_login(persona_user("triage"))
+    content = client.get(reverse("signals:queue")).content.decode()
+    row = content.split(f">{reminded.reference}</a>")[1].split("</tr>")[0]
+    assert "herinnerd" in row
+    row = content.split(f">{other.reference}</a>")[1].split("</tr>")[0]
+    assert "herinnerd" not in row
