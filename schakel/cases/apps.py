@@ -12,6 +12,6 @@ class CasesConfig(AppConfig):
 
         register(NavItem("cases", _("Casussen"), "cases:list", "cases.view_case", order=400))
         register(NavItem("case_meetings", _("Overleggen"), "cases:meeting_list", "cases.view_meeting", order=410))
-        from . import indicators
+        from . import indicators, receivers  # noqa: F401 - connects the signal receiver
 
         indicators.register_all()

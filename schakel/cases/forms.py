@@ -205,3 +205,33 @@ class ExitGoalForm(forms.Form):
 class TwoPhaseForm(forms.Form):
     judicial_reference = forms.CharField(label=_("Notitienummer / PV"), max_length=60)
     summary = forms.CharField(label=_("Korte omschrijving (zonder namen)"), max_length=500)
+
+
+class SignalLinkForm(forms.Form):
+    signal = forms.CharField(
+        label=_("Signaal"), max_length=20, help_text=_("Het nummer van het signaal, bv. S-000123 of 123.")
+    )
+    note = forms.CharField(
+        label=_("Toelichting (waarom hoort dit signaal bij de casus?)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean_signal(self):
+        import re
+
+        digits = re.sub(r"^\s*[Ss]-?", "", self.cleaned_data["signal"]).strip()
+        if not digits.isdigit() or int(digits) == 0:
+            raise forms.ValidationError(_("Geef het nummer van het signaal, bv. S-000123."))
+        return int(digits)
+
+
+class StatusStepForm(forms.Form):
+    to_status = forms.CharField(max_length=12)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class RetentionRuleForm(forms.Form):
+    months_after_close = forms.IntegerField(label=_("Bewaartermijn na afsluiten (maanden)"), min_value=1, max_value=600)
+    legal_basis = forms.CharField(label=_("Grondslag van de termijn"), max_length=300)

@@ -327,7 +327,27 @@ def twophase_list(request):
         else:
             messages.success(request, _("Het dossier is voorgesteld."))
             return redirect("cases:twophase_list")
-    return render(request, "cases/twophase_list.html", {"rows": rows[:200], "form": form, "phases": TwoPhaseFile.Phase})
+    rows = list(rows[:200])
+    member_of = set(
+        selectors.cases_visible_to(user=request.user)
+        .filter(pk__in=[r.case_id for r in rows if r.case_id])
+        .values_list("pk", flat=True)
+    )
+    for r in rows:
+        r.case_visible = r.case_id in member_of
+    from schakel.legal.models import LegalGround
+
+    return render(
+        request,
+        "cases/twophase_list.html",
+        {
+            "rows": rows,
+            "form": form,
+            "phases": TwoPhaseFile.Phase,
+            "grounds": LegalGround.objects.filter(active=True).order_by("name"),
+            "default_ground": LegalGround.objects.filter(code="art-458ter-sw").values_list("pk", flat=True).first(),
+        },
+    )
 
 
 @login_required
@@ -337,11 +357,22 @@ def twophase_decide(request, pk: int):
     row = selectors.twophase_visible_to(user=request.user).filter(pk=pk).first()
     if row is None:
         raise Http404
+    from schakel.legal.models import LegalGround
+
+    ground_id = request.POST.get("legal_ground", "")
+    ground = LegalGround.objects.filter(pk=int(ground_id), active=True).first() if ground_id.isdigit() else None
     try:
-        services.twophase_decide(actor=request.user, row=row, phase=request.POST.get("phase", ""))
+        row = services.twophase_decide(
+            actor=request.user, row=row, phase=request.POST.get("phase", ""), legal_ground=ground
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        messages.error(request, _("U mag geen OBH-casus openen; vraag een collega met die bevoegdheid."))
     else:
+        if row.case_id:
+            messages.success(request, _("Het dossier is overgedragen: de OBH-casus is geopend met u als eigenaar."))
+            return redirect("cases:detail", pk=row.case_id)
         messages.success(request, _("De fase is bijgewerkt."))
     return redirect("cases:twophase_list")
 
@@ -365,3 +396,46 @@ def action_status(request, pk: int, item_pk: int, action_pk: int):
     else:
         messages.success(request, _("De status van de actie is bijgewerkt."))
     return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+
+
+# --- Status of interventions and exit-plan goals ---------------------------------------
+
+
+def _plan_step(request, pk: int, item_pk: int, *, kind: str):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    form = forms.StatusStepForm(request.POST)
+    rows = case.interventions if kind == "intervention" else case.exit_goals
+    row = rows.filter(pk=item_pk).first()
+    if row is None:
+        raise Http404
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Kies een nieuwe status."))
+        data = form.cleaned_data
+        if kind == "intervention":
+            services.intervention_set_status(
+                actor=request.user, intervention=row, to_status=data["to_status"], note=data["note"]
+            )
+        else:
+            services.exit_goal_set_status(actor=request.user, goal=row, to_status=data["to_status"], note=data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("De status is gewijzigd."))
+    return redirect("cases:plan", pk=case.pk)
+
+
+@login_required
+@code_accepted_required
+@require_POST
+def intervention_status(request, pk: int, item_pk: int):
+    return _plan_step(request, pk, item_pk, kind="intervention")
+
+
+@login_required
+@code_accepted_required
+@require_POST
+def exit_goal_status(request, pk: int, item_pk: int):
+    return _plan_step(request, pk, item_pk, kind="goal")

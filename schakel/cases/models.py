@@ -78,6 +78,7 @@ class Case(TimeStampedModel):
         verbose_name_plural = _("casussen")
         indexes = [models.Index(fields=["case_type", "status"], name="case_type_status_idx")]
         permissions = [
+            ("link_signal", _("Kan signalen aan een casus koppelen")),
             ("participate_obh", _("Kan lid zijn van OBH-casussen")),
             ("participate_youth", _("Kan lid zijn van jongerencasussen")),
             ("participate_other", _("Kan lid zijn van andere casussen")),
@@ -174,8 +175,13 @@ class Hit(TimeStampedModel):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="hits")
     matched_subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="+")
-    triggered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    trigger_kind = models.CharField(max_length=30)  # "case_subject", "subject"
+    # None for a signal sent by an external partner through an invitation link.
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    trigger_kind = models.CharField(max_length=30)  # "case_subject", "signal", "case_title"
+    # For a signal: its reference (S-000123), so the owner can ask its team; no content.
+    trigger_reference = models.CharField(max_length=30, blank=True)
     reason = models.CharField(max_length=20)  # "identifier" or "name"
     score = models.DecimalField(max_digits=5, decimal_places=1)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
@@ -315,6 +321,27 @@ class Intervention(TimeStampedModel):
         ordering = ["track", "id"]
 
 
+# Status flow of an intervention: from -> allowed next states.
+INTERVENTION_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "planned": ("running", "dropped"),
+    "running": ("done", "dropped"),
+    "done": ("running",),
+    "dropped": ("planned",),
+}
+
+
+class InterventionStatusChange(AppendOnlyModel):
+    intervention = models.ForeignKey(Intervention, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Intervention.Status.choices)
+    to_status = models.CharField(max_length=10, choices=Intervention.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
 class LifeDomain(models.TextChoices):
     NETWORK = "network", _("Prosociaal netwerk")
     CARE = "care", _("Zorg en welzijn")
@@ -346,6 +373,26 @@ class ExitGoal(TimeStampedModel):
         ordering = ["domain", "id"]
 
 
+# Status flow of an exit-plan goal: from -> allowed next states.
+EXIT_GOAL_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "open": ("reached", "not_reached"),
+    "reached": ("open",),
+    "not_reached": ("open",),
+}
+
+
+class ExitGoalStatusChange(AppendOnlyModel):
+    goal = models.ForeignKey(ExitGoal, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=ExitGoal.Status.choices)
+    to_status = models.CharField(max_length=12, choices=ExitGoal.Status.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+
 class TwoPhaseFile(TimeStampedModel):
     """The prosecutor's two-phase list: judicial files police and prosecutor
     select as fit for an administrative approach. Visible to them only."""
@@ -370,3 +417,69 @@ class TwoPhaseFile(TimeStampedModel):
         ordering = ["-created_at", "-id"]
         verbose_name = _("dossier tweefasenstrategie")
         verbose_name_plural = _("dossiers tweefasenstrategie")
+
+
+class CaseSignalLink(AppendOnlyModel):
+    """History of the signals linked to a case: each link and each unlink is a
+    row. A signal is linked while its latest row says "linked".
+
+    The signal is referenced without a database constraint and without any
+    effect on deletion: the signals app's retention deletes signals on its own
+    schedule, and the case keeps the reference (``signal_reference``) and the
+    note. Linking gives the circle no access to the signal: each member sees
+    its content only if the signals app lets him (``signals_visible_to``)."""
+
+    class Action(models.TextChoices):
+        LINKED = "linked", _("Gekoppeld")
+        UNLINKED = "unlinked", _("Ontkoppeld")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="signal_links")
+    signal = models.ForeignKey(
+        "signals.Signal", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    signal_reference = models.CharField(max_length=20)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    note = models.CharField(_("toelichting"), max_length=500, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["case", "signal"], name="case_signal_link_idx")]
+
+
+class CaseRetentionRule(TimeStampedModel):
+    """Editable reference data: how long a closed case of a type is kept
+    before ``manage.py cases_retention`` deletes it (with a proof)."""
+
+    case_type = models.CharField(_("soort casus"), max_length=10, choices=CaseType.choices, unique=True)
+    months_after_close = models.PositiveIntegerField(_("bewaartermijn na afsluiten (maanden)"))
+    legal_basis = models.CharField(_("grondslag van de termijn"), max_length=300)
+
+    class Meta:
+        ordering = ["case_type"]
+        verbose_name = _("bewaartermijn casus")
+        verbose_name_plural = _("bewaartermijnen casussen")
+
+    def __str__(self) -> str:
+        return f"{self.get_case_type_display()}: {self.months_after_close}"
+
+
+class CaseDeletionProof(AppendOnlyModel):
+    """What is left of a case after retention: no content and no names, only
+    that it existed, its type, when it ran, under which rule it was deleted,
+    a hash of its content and how many rows went."""
+
+    case_reference = models.CharField(max_length=30)
+    case_type = models.CharField(max_length=10, choices=CaseType.choices)
+    registered_month = models.CharField(max_length=7)
+    closed_at = models.DateTimeField(null=True)
+    rule = models.CharField(max_length=200)
+    content_sha256 = models.CharField(max_length=64)
+    counts = models.JSONField(default=dict)
+    deleted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+        verbose_name = _("bewijs van verwijdering (casus)")
+        verbose_name_plural = _("bewijzen van verwijdering (casussen)")

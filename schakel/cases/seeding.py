@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from schakel.accounts.models import Organisation, User
@@ -12,7 +13,51 @@ from schakel.legal.models import LegalGround, LegalInstrument
 from schakel.subjects import services as subject_services
 
 from . import services
-from .models import Case, CaseMember, CaseSubject, Meeting, Track
+from .models import Case, CaseMember, CaseRetentionRule, CaseSubject, CaseType, Meeting, Track
+
+# Retention after closing, per case type: proposals for the DPOs (see
+# docs/cases.md § Retention); an administrator edits them on /casussen/bewaartermijnen/.
+RETENTION = {
+    CaseType.OBH: (
+        60,
+        "Voorstel: 5 jaar na afsluiten (beroep tegen en herhaling van bestuurlijke maatregelen); "
+        "AVG art. 5.1.e; vast te leggen in het protocolakkoord OBH.",
+    ),
+    CaseType.YOUTH: (
+        24,
+        "Voorstel: 2 jaar na afsluiten (minimale bewaring bij minderjarigen, OD2.3); "
+        "AVG art. 5.1.e; art. 458ter Sw. (casusoverleg).",
+    ),
+    CaseType.OTHER: (36, "Voorstel: 3 jaar na afsluiten; AVG art. 5.1.e; vast te leggen in het protocolakkoord."),
+}
+
+
+def load_reference(out) -> None:
+    """Retention rules per case type; an existing row (maybe edited) is kept."""
+    made = 0
+    for case_type, (months, basis) in RETENTION.items():
+        _row, created = CaseRetentionRule.objects.get_or_create(
+            case_type=case_type, defaults={"months_after_close": months, "legal_basis": basis}
+        )
+        made += created
+    out(f"cases reference: {made} retention rules created")
+
+
+def _link_demo_signal(case: Case, actor: User) -> None:
+    """Link one fictitious demo signal ``actor`` sees to the demo OBH case."""
+    from schakel.signals import selectors as signal_selectors
+
+    signal = (
+        signal_selectors.signals_visible_to(actor)
+        .filter(is_demo=True)
+        .exclude(Q(category__is_youth=True) | Q(category__parent__is_youth=True))
+        .order_by("created_at")
+        .first()
+    )
+    if signal is not None:
+        services.case_signal_link(
+            actor=actor, case=case, signal=signal, note="Vaststelling ter plaatse bevestigt het patroon (demo)."
+        )
 
 
 def _persona(code: str) -> User:
@@ -81,6 +126,9 @@ def load_demo(out) -> None:
         link_type="uses",
         source="Uitbatingsvergunning (demo)",
     )
+    # The LIEC analyst sees the premises signal his team triaged; the owner
+    # (city) does not, and keeps not seeing its content after the link.
+    _link_demo_signal(shop, liec)
     services.case_status_change(actor=handhaving, case=shop, to_status="besproken")
     services.case_status_change(actor=handhaving, case=shop, to_status="plan")
     city = Organisation.objects.get(code="stad-mechelen")

@@ -208,6 +208,44 @@ def case_network(*, case: Case, viewer) -> dict:
     return {"nodes": nodes, "edges": edges}
 
 
+# --- Linked signals ----------------------------------------------------------------
+
+
+def linked_signal_rows(*, case: Case) -> dict:
+    """signal id -> the row that linked it, for the signals linked now (the
+    latest history row per signal says "linked")."""
+    from .models import CaseSignalLink
+
+    latest: dict = {}
+    for row in CaseSignalLink.objects.filter(case=case).select_related("actor").order_by("at", "id"):
+        latest[row.signal_id] = row
+    return {sid: row for sid, row in latest.items() if row.action == CaseSignalLink.Action.LINKED}
+
+
+def linked_signal_ids(*, case: Case) -> set:
+    return set(linked_signal_rows(case=case))
+
+
+def case_signals(*, case: Case, viewer) -> list:
+    """The signals linked to a case, for a member. ``row.signal`` is the
+    signal only when the signals app lets this viewer see it in full
+    (``row.visible``); otherwise the member sees the reference, who linked
+    it, when, and the note — never the signal's content. A signal deleted by
+    its retention shows as deleted."""
+    from schakel.signals import selectors as signal_selectors
+    from schakel.signals.models import Signal
+
+    rows = sorted(linked_signal_rows(case=case).values(), key=lambda r: (r.at, r.id))
+    ids = [r.signal_id for r in rows]
+    visible = {s.pk: s for s in signal_selectors.signals_visible_to(viewer).filter(pk__in=ids)} if ids else {}
+    existing = set(Signal.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    for row in rows:
+        row.visible_signal = visible.get(row.signal_id)
+        row.visible = row.visible_signal is not None
+        row.deleted = row.signal_id not in existing
+    return rows
+
+
 # --- Meetings, plan, two-phase --------------------------------------------------
 
 
@@ -247,11 +285,27 @@ def meeting_item_get_for(*, user, meeting, item_pk):
 
 
 def case_plan(*, case):
+    from .models import EXIT_GOAL_TRANSITIONS, INTERVENTION_TRANSITIONS, ExitGoal, Intervention
+
+    history = "status_changes__changed_by"
+    interventions = list(
+        case.interventions.select_related("instrument", "responsible_organisation")
+        .prefetch_related(history)
+        .order_by("track", "id")
+    )
+    goals = list(
+        case.exit_goals.select_related("responsible_partner").prefetch_related(history).order_by("domain", "id")
+    )
+    for row in interventions:
+        row.next_statuses = [(s, Intervention.Status(s).label) for s in INTERVENTION_TRANSITIONS[row.status]]
+    for row in goals:
+        row.next_statuses = [(s, ExitGoal.Status(s).label) for s in EXIT_GOAL_TRANSITIONS[row.status]]
+    for row in (*interventions, *goals):
+        changes = list(row.status_changes.all())  # prefetched, oldest first
+        row.last_change = changes[-1] if changes else None
     return {
-        "interventions": list(
-            case.interventions.select_related("instrument", "responsible_organisation").order_by("track", "id")
-        ),
-        "exit_goals": list(case.exit_goals.select_related("responsible_partner").order_by("domain", "id")),
+        "interventions": interventions,
+        "exit_goals": goals,
         "actions": list(
             case.action_items.select_related("owner_organisation", "owner_user").order_by("due_date", "id")
         ),

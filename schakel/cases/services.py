@@ -19,21 +19,26 @@ from schakel.subjects.models import Subject
 
 from . import selectors
 from .models import (
+    EXIT_GOAL_TRANSITIONS,
+    INTERVENTION_TRANSITIONS,
     PARTICIPATE_PERMISSION,
     TRANSITIONS,
     ActionItem,
     AgendaItem,
     Case,
     CaseMember,
+    CaseSignalLink,
     CaseStatus,
     CaseStatusChange,
     CaseSubject,
     CaseType,
     Decision,
     ExitGoal,
+    ExitGoalStatusChange,
     Hit,
     IdentityReveal,
     Intervention,
+    InterventionStatusChange,
     Meeting,
     MinutesRevision,
     Notification,
@@ -64,7 +69,9 @@ def _check_ground(legal_ground) -> LegalGround:
 
 
 @transaction.atomic
-def case_open(*, actor, case_type: str, title: str, legal_ground: LegalGround | None, is_demo: bool = False) -> Case:
+def case_open(
+    *, actor, case_type: str, title: str, legal_ground: LegalGround | None, is_demo: bool = False, note: str = ""
+) -> Case:
     """Open a case; the actor becomes its owner and first member.
     Needs ``cases.add_case`` and the participation permission of the type."""
     if case_type not in CaseType.values:
@@ -75,15 +82,17 @@ def case_open(*, actor, case_type: str, title: str, legal_ground: LegalGround | 
     if not 3 <= len(title) <= 120:
         raise ValidationError({"title": _("Geef een neutrale titel van 3 tot 120 tekens.")})
     ground = _check_ground(legal_ground)
+    check_neutral_title(actor=actor, title=title)
     now = timezone.now()
     case = Case.objects.create(
         case_type=case_type, title=title, legal_ground=ground, owner=actor, registered_at=now, is_demo=is_demo
     )
     CaseMember.objects.create(case=case, user=actor, role=CaseMember.Role.OWNER, legal_ground=ground, added_by=actor)
     CaseStatusChange.objects.create(
-        case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now
+        case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now, note=note[:500]
     )
     audit.record_write(actor=actor, action="cases.case_opened", obj=case, summary=f"type {case_type}")
+    _title_hits(actor=actor, title=title)
     return case
 
 
@@ -156,14 +165,22 @@ def _raise_hits(*, actor, subject: Subject, trigger_kind: str) -> int:
     matched. Nothing is returned to the actor: the count is for tests and
     benchmarks only and never reaches a page."""
     matches = {m.subject_id: m for m in subject_selectors.matches_for(subject)}
-    ids = set(matches) | {subject.pk}
-    visible_case_ids = set(selectors.cases_visible_to(user=actor).values_list("pk", flat=True))
-    rows = (
-        CaseSubject.objects.filter(subject_id__in=ids)
-        .exclude(case_id__in=visible_case_ids)
-        .exclude(case__members__user=actor, case__members__removed_at__isnull=True)
-        .select_related("case")
-    )
+    return _hits_for(actor=actor, matches=matches, exact_ids={subject.pk}, trigger_kind=trigger_kind)
+
+
+def _hits_for(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
+    """One open hit (and a notification to the owner) per matching subject in
+    a case ``actor`` cannot see. ``actor`` None (a partner's signal) sees no
+    case, so every matching case gets a hit."""
+    ids = set(matches) | set(exact_ids)
+    if not ids:
+        return 0
+    rows = CaseSubject.objects.filter(subject_id__in=ids).select_related("case", "case__owner")
+    if actor is not None:
+        visible_case_ids = set(selectors.cases_visible_to(user=actor).values_list("pk", flat=True))
+        rows = rows.exclude(case_id__in=visible_case_ids).exclude(
+            case__members__user=actor, case__members__removed_at__isnull=True
+        )
     created = 0
     for row in rows:
         match = matches.get(row.subject_id)
@@ -172,8 +189,10 @@ def _raise_hits(*, actor, subject: Subject, trigger_kind: str) -> int:
             case=row.case,
             matched_subject_id=row.subject_id,
             triggered_by=actor,
+            trigger_kind=trigger_kind,
+            trigger_reference=trigger_reference[:30],
             status=Hit.Status.NEW,
-            defaults={"trigger_kind": trigger_kind, "reason": reason, "score": Decimal(str(round(score, 1)))},
+            defaults={"reason": reason, "score": Decimal(str(round(score, 1)))},
         )
         if was_created:
             created += 1
@@ -185,6 +204,74 @@ def _raise_hits(*, actor, subject: Subject, trigger_kind: str) -> int:
             )
             audit.record_write(actor=actor, action="cases.hit_raised", obj=hit, summary=f"{reason} match")
     return created
+
+
+def signal_raise_hits(*, signal_id: int) -> int:
+    """A new signal's "subjects mentioned" text against the subjects of cases
+    its reporter cannot see: hits for those owners, nothing for the reporter.
+    Runs after the signal's transaction committed (see ``receivers``)."""
+    from schakel.signals.models import Signal
+
+    from . import textmatch
+
+    signal = Signal.objects.select_related("reporter").filter(pk=signal_id).first()
+    if signal is None or not signal.subjects_text.strip():
+        return 0
+    with transaction.atomic():
+        matches = textmatch.matches_in_text(signal.subjects_text)
+        return _hits_for(
+            actor=signal.reporter, matches=matches, trigger_kind="signal", trigger_reference=signal.reference
+        )
+
+
+def title_names_known_person(*, actor, title: str, case: Case | None = None) -> bool:
+    """Does ``title`` contain the name (or the surname) of a person of ``case``
+    or of a person the actor already sees in his own cases? Matched on the
+    subjects app's normal forms, so accents, particles and spelling variants
+    do not slip through."""
+    from schakel.subjects import matching
+    from schakel.subjects.models import Person
+
+    from . import textmatch
+
+    visible = selectors.subjects_visible_to(user=actor).values("pk")
+    persons = Person.objects.filter(pk__in=visible, merged_into__isnull=True)
+    if case is not None:
+        persons = persons | Person.objects.filter(case_links__case=case)
+    title_tokens = set(matching.tokens(title)) | set(matching.tokens(title, surname=True))
+    title_keys = [k for run in textmatch.name_windows(title) for k in textmatch.person_splits(run)]
+    for _first, last, key in persons.distinct().values_list("first_name", "last_name", "match_key"):
+        surname = [t for t in matching.tokens(last, surname=True) if len(t) >= 3]
+        if surname and all(t in title_tokens for t in surname):
+            return True
+        if key and any(matching.score(k, key) >= subject_selectors.NAME_THRESHOLD for k in title_keys):
+            return True
+    return False
+
+
+def check_neutral_title(*, actor, title: str, case: Case | None = None) -> None:
+    """Refuse a title naming a person the actor knows from his cases (or of
+    this case). The rest of the registry is not used to refuse: a refusal
+    would tell the actor that a person is registered in a circle he is not in
+    (an existence oracle). A match there raises a silent hit for that case's
+    owner instead (ADR 0401), after the case is saved."""
+    if title_names_known_person(actor=actor, title=title, case=case):
+        raise ValidationError(
+            {
+                "title": _(
+                    "Een casustitel moet neutraal zijn: deze titel bevat de naam van een persoon uit uw "
+                    "casussen. Beschrijf het pand, de onderneming of de situatie zonder namen."
+                )
+            }
+        )
+
+
+def _title_hits(*, actor, title: str) -> int:
+    from . import textmatch
+
+    return _hits_for(
+        actor=actor, matches=textmatch.matches_in_text(title, organisations=False), trigger_kind="case_title"
+    )
 
 
 @transaction.atomic
@@ -558,14 +645,178 @@ def twophase_propose(*, actor, judicial_reference: str, summary: str) -> TwoPhas
 
 
 @transaction.atomic
-def twophase_decide(*, actor, row: TwoPhaseFile, phase: str) -> TwoPhaseFile:
+def twophase_decide(*, actor, row: TwoPhaseFile, phase: str, legal_ground: LegalGround | None = None) -> TwoPhaseFile:
+    """Decide on a two-phase file. "Transferred" (fit for an administrative
+    approach) opens the OBH case at once: a neutral title from the judicial
+    reference, the chosen legal ground (default art. 458ter Sw.), the decider
+    as owner and the proposer and the earlier decider as partners, and links
+    the file to it."""
     if not _twophase_allowed(actor) or not actor.has_perm("cases.change_twophasefile"):
         raise PermissionDenied
     if phase not in (TwoPhaseFile.Phase.SELECTED, TwoPhaseFile.Phase.REJECTED, TwoPhaseFile.Phase.TRANSFERRED):
         raise ValidationError(_("Onbekende fase."))
+    row = TwoPhaseFile.objects.select_for_update().get(pk=row.pk)
     if row.phase == TwoPhaseFile.Phase.TRANSFERRED:
         raise ValidationError(_("Dit dossier is al overgedragen."))
+    earlier_decider = row.decided_by
+    if phase == TwoPhaseFile.Phase.TRANSFERRED:
+        if legal_ground is None:
+            legal_ground = LegalGround.objects.filter(code="art-458ter-sw", active=True).first()
+        row.case = case_open(
+            actor=actor,
+            case_type=CaseType.OBH,
+            title=(_("Tweefasendossier %(ref)s") % {"ref": row.judicial_reference})[:120],
+            legal_ground=legal_ground,
+            note=_("Overgedragen vanuit de tweefasenlijst."),
+        )
+        for user in (row.proposed_by, earlier_decider):
+            if (
+                user is not None
+                and user.is_active
+                and user.pk != actor.pk
+                and user.has_perm(PARTICIPATE_PERMISSION[CaseType.OBH])
+                and selectors.membership(user=user, case=row.case) is None
+            ):
+                case_member_add(
+                    actor=actor, case=row.case, user=user, role=CaseMember.Role.PARTNER, legal_ground=legal_ground
+                )
     row.phase, row.decided_by, row.decided_at = phase, actor, timezone.now()
-    row.save(update_fields=["phase", "decided_by", "decided_at", "updated_at"])
+    row.save(update_fields=["phase", "decided_by", "decided_at", "case", "updated_at"])
     audit.record_write(actor=actor, action="cases.twophase_decided", obj=row, summary=phase)
     return row
+
+
+# --- Status of interventions and exit-plan goals ------------------------------------
+
+
+@transaction.atomic
+def intervention_set_status(*, actor, intervention: Intervention, to_status: str, note: str = "") -> Intervention:
+    """Move an intervention along its flow (gepland -> lopend -> uitgevoerd /
+    niet uitgevoerd); the change is appended to its history."""
+    _member_or_deny(actor=actor, case=intervention.case, perm="change")
+    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
+    if to_status not in INTERVENTION_TRANSITIONS.get(intervention.status, ()):
+        raise ValidationError(
+            _("Van ‘%(a)s’ naar ‘%(b)s’ is geen toegelaten stap.")
+            % {
+                "a": Intervention.Status(intervention.status).label,
+                "b": dict(Intervention.Status.choices).get(to_status, to_status),
+            }
+        )
+    InterventionStatusChange.objects.create(
+        intervention=intervention,
+        from_status=intervention.status,
+        to_status=to_status,
+        changed_by=actor,
+        changed_at=timezone.now(),
+        note=(note or "").strip()[:500],
+    )
+    intervention.status = to_status
+    intervention.save(update_fields=["status", "updated_at"])
+    audit.record_write(actor=actor, action="cases.intervention_status", obj=intervention, summary=f"to {to_status}")
+    return intervention
+
+
+@transaction.atomic
+def exit_goal_set_status(*, actor, goal: ExitGoal, to_status: str, note: str = "") -> ExitGoal:
+    """Mark an exit-plan goal reached or not reached (or open again); appended to its history."""
+    _member_or_deny(actor=actor, case=goal.case, perm="change")
+    goal = ExitGoal.objects.select_for_update().get(pk=goal.pk)
+    if to_status not in EXIT_GOAL_TRANSITIONS.get(goal.status, ()):
+        raise ValidationError(
+            _("Van ‘%(a)s’ naar ‘%(b)s’ is geen toegelaten stap.")
+            % {"a": ExitGoal.Status(goal.status).label, "b": dict(ExitGoal.Status.choices).get(to_status, to_status)}
+        )
+    ExitGoalStatusChange.objects.create(
+        goal=goal,
+        from_status=goal.status,
+        to_status=to_status,
+        changed_by=actor,
+        changed_at=timezone.now(),
+        note=(note or "").strip()[:500],
+    )
+    goal.status = to_status
+    goal.save(update_fields=["status", "updated_at"])
+    audit.record_write(actor=actor, action="cases.exit_goal_status", obj=goal, summary=f"to {to_status}")
+    return goal
+
+
+# --- Linked signals -------------------------------------------------------------------
+
+
+def _may_link_signals(*, actor, case: Case) -> CaseMember:
+    member = _member_or_deny(actor=actor, case=case, perm="change")
+    if not actor.has_perm("cases.link_signal"):
+        raise PermissionDenied
+    return member
+
+
+@transaction.atomic
+def case_signal_link(*, actor, case: Case, signal, note: str = "") -> CaseSignalLink:
+    """Link a signal the actor may see in full to a case he may change. The
+    circle gains nothing on the signal: each member sees its content only if
+    the signals app lets him; the others see the reference and the note."""
+    from schakel.signals import selectors as signal_selectors
+
+    _may_link_signals(actor=actor, case=case)
+    if signal is None or not signal_selectors.signals_visible_to(actor).filter(pk=signal.pk).exists():
+        raise PermissionDenied
+    if signal.is_youth and case.case_type != CaseType.YOUTH:
+        raise ValidationError(_("Een jongerensignaal kan alleen aan een jongerencasus gekoppeld worden."))
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if signal.pk in selectors.linked_signal_ids(case=case):
+        raise ValidationError(_("Dit signaal is al aan de casus gekoppeld."))
+    row = CaseSignalLink.objects.create(
+        case=case,
+        signal_id=signal.pk,
+        signal_reference=signal.reference,
+        action=CaseSignalLink.Action.LINKED,
+        note=(note or "").strip()[:500],
+        actor=actor,
+        at=timezone.now(),
+    )
+    audit.record_write(actor=actor, action="cases.signal_linked", obj=case, summary=f"signal {signal.pk}")
+    return row
+
+
+@transaction.atomic
+def case_signal_unlink(*, actor, case: Case, signal_id: int, note: str = "") -> CaseSignalLink:
+    """Unlink a signal: a new history row; the link row stays."""
+    _may_link_signals(actor=actor, case=case)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    current = selectors.linked_signal_rows(case=case).get(signal_id)
+    if current is None:
+        raise ValidationError(_("Dit signaal is niet (meer) aan de casus gekoppeld."))
+    row = CaseSignalLink.objects.create(
+        case=case,
+        signal_id=signal_id,
+        signal_reference=current.signal_reference,
+        action=CaseSignalLink.Action.UNLINKED,
+        note=(note or "").strip()[:500],
+        actor=actor,
+        at=timezone.now(),
+    )
+    audit.record_write(actor=actor, action="cases.signal_unlinked", obj=case, summary=f"signal {signal_id}")
+    return row
+
+
+# --- Retention rules -------------------------------------------------------------------
+
+
+@transaction.atomic
+def retention_rule_save(*, actor, rule, months_after_close: int, legal_basis: str):
+    """Edit the retention period of a case type (reference data), audited."""
+    if not actor.has_perm("cases.change_caseretentionrule"):
+        raise PermissionDenied
+    legal_basis = (legal_basis or "").strip()
+    if not legal_basis:
+        raise ValidationError({"legal_basis": _("Vermeld de grondslag van de termijn.")})
+    if months_after_close is None or months_after_close < 1:
+        raise ValidationError({"months_after_close": _("Geef een termijn van minstens 1 maand.")})
+    before = rule.months_after_close
+    rule.months_after_close, rule.legal_basis = months_after_close, legal_basis[:300]
+    rule.save(update_fields=["months_after_close", "legal_basis", "updated_at"])
+    audit.record_write(
+        actor=actor, action="cases.retention_rule_saved", obj=rule, summary=f"{before} -> {months_after_close} months"
+    )
+    return rule

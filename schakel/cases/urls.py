@@ -18,12 +18,17 @@ urlpatterns = [
     path("<int:pk>/netwerk/", views.network, name="network"),
     path("<int:pk>/dubbels/", views.duplicates, name="duplicates"),
     path("<int:pk>/verstrekken/", views.disclose, name="disclose"),
+    path("<int:pk>/signalen/koppelen/", views.signal_link, name="signal_link"),
+    path("<int:pk>/signalen/<int:signal_pk>/ontkoppelen/", views.signal_unlink, name="signal_unlink"),
+    path("bewaartermijnen/", views.retention_rules, name="retention_rules"),
 ]
 
 from . import meeting_views as mv  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/plan/", mv.plan, name="plan"),
+    path("<int:pk>/plan/interventies/<int:item_pk>/status/", mv.intervention_status, name="intervention_status"),
+    path("<int:pk>/plan/doelen/<int:item_pk>/status/", mv.exit_goal_status, name="exit_goal_status"),
     path("overleggen/", mv.meeting_list, name="meeting_list"),
     path("overleggen/nieuw/", mv.meeting_create, name="meeting_create"),
     path("overleggen/<int:pk>/", mv.meeting_detail, name="meeting_detail"),

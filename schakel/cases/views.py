@@ -105,6 +105,8 @@ def case_detail(request, pk: int):
         else [],
         "status_form": forms.StatusForm(),
         "reveal_form": forms.RevealForm(),
+        "signals": selectors.case_signals(case=case, viewer=request.user),
+        "can_link_signals": member.role in selectors.CHANGE_ROLES and request.user.has_perm("cases.link_signal"),
     }
     context["status_form"].fields["to_status"].choices = context["next_statuses"]
     for link in context["links"]:
@@ -371,4 +373,99 @@ def duplicates(request, pk: int):
         request,
         "cases/duplicates.html",
         {"case": case, "pairs": selectors.case_duplicates(case=case, viewer=request.user)},
+    )
+
+
+# --- Linked signals ------------------------------------------------------------------
+
+
+@login_required
+@permission_required("cases.link_signal", raise_exception=True)
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def signal_link(request, pk: int):
+    """Link a signal the user may see to the case. A number that does not
+    exist and one the user may not see get the same message."""
+    from schakel.signals import selectors as signal_selectors
+
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    form = forms.SignalLinkForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        signal = signal_selectors.signals_visible_to(request.user).filter(pk=form.cleaned_data["signal"]).first()
+        try:
+            if signal is None:
+                raise ValidationError({"signal": _("Er is geen signaal met dit nummer dat u mag inzien.")})
+            services.case_signal_link(actor=request.user, case=case, signal=signal, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("signal", _("Er is geen signaal met dit nummer dat u mag inzien."))
+        else:
+            messages.success(request, _("Het signaal is aan de casus gekoppeld."))
+            return redirect("cases:detail", pk=case.pk)
+    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Signaal koppelen")})
+
+
+@login_required
+@require_POST
+@permission_required("cases.link_signal", raise_exception=True)
+@code_accepted_required
+def signal_unlink(request, pk: int, signal_pk: int):
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    if signal_pk not in selectors.linked_signal_ids(case=case):
+        raise Http404
+    try:
+        services.case_signal_unlink(
+            actor=request.user, case=case, signal_id=signal_pk, note=request.POST.get("note", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied:
+        raise Http404 from None
+    else:
+        messages.success(request, _("Het signaal is ontkoppeld; de koppeling blijft in de geschiedenis."))
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- Retention rules (reference data) ---------------------------------------------------
+
+
+@login_required
+@permission_required("cases.view_caseretentionrule", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def retention_rules(request):
+    """The retention period per case type: read by DPO and administrator,
+    edited by the functional administrator."""
+    from .models import CaseDeletionProof, CaseRetentionRule
+
+    can_change = request.user.has_perm("cases.change_caseretentionrule")
+    rules = list(CaseRetentionRule.objects.order_by("case_type"))
+    forms_by_type = {
+        r.case_type: forms.RetentionRuleForm(
+            prefix=r.case_type, initial={"months_after_close": r.months_after_close, "legal_basis": r.legal_basis}
+        )
+        for r in rules
+    }
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        rule = next((r for r in rules if r.case_type == request.POST.get("case_type")), None)
+        if rule is None:
+            raise Http404
+        form = forms.RetentionRuleForm(request.POST, prefix=rule.case_type)
+        forms_by_type[rule.case_type] = form
+        if form.is_valid():
+            services.retention_rule_save(actor=request.user, rule=rule, **form.cleaned_data)
+            messages.success(request, _("De bewaartermijn is bewaard."))
+            return redirect("cases:retention_rules")
+    for r in rules:
+        r.form = forms_by_type[r.case_type]
+    return render(
+        request,
+        "cases/retention_rules.html",
+        {
+            "rules": rules,
+            "can_change": can_change,
+            "proofs": CaseDeletionProof.objects.order_by("-deleted_at", "-id")[:50],
+        },
     )

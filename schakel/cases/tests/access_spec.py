@@ -48,6 +48,13 @@ def _member():
     return {"pk": case.pk, "member_pk": case.members.get(role="partner", user__email__startswith="liec").pk}
 
 
+def _intervention():
+    from schakel.cases.models import Case
+
+    case = Case.objects.get(title=OBH, is_demo=True)
+    return {"pk": case.pk, "item_pk": case.interventions.first().pk}
+
+
 OBH = "Nachtwinkel met opvallend weinig klanten"
 YOUTH = "Jongere met signalen van rekrutering"
 CASE_USERS = ("coordinator", "osp", "parket", "handhaving", "liec")
@@ -116,6 +123,42 @@ ROUTES = [
         kwargs=lambda: {**_item(OBH)(), "action_pk": 987654},
         method="POST",
         data={"status": "done"},
+    ),
+    # Linking signals: members with a change role who hold cases.link_signal
+    # (the prosecutor holds no signals permission at all).
+    Route("cases:signal_link", signed_in(DENY, handhaving=OK, liec=OK), kwargs=_case(OBH)),
+    Route("cases:signal_link", signed_in(DENY, osp=OK), kwargs=_case(YOUTH)),
+    Route("cases:signal_unlink", signed_in(NOT_ALLOWED), kwargs=lambda: {**_case(OBH)(), "signal_pk": 987654}),
+    Route(
+        "cases:signal_unlink",
+        signed_in(DENY),
+        kwargs=lambda: {**_case(OBH)(), "signal_pk": 987654},
+        method="POST",
+    ),
+    # Status steps of the plan: members with a change role; a bad step is a message (redirect).
+    Route("cases:intervention_status", signed_in(NOT_ALLOWED), kwargs=_intervention),
+    Route(
+        "cases:intervention_status",
+        signed_in(DENY, **dict.fromkeys(OBH_MEMBERS, REDIRECT)),
+        kwargs=_intervention,
+        method="POST",
+        data={"to_status": "nonsense"},
+    ),
+    Route("cases:exit_goal_status", signed_in(NOT_ALLOWED), kwargs=lambda: {**_case(YOUTH)(), "item_pk": 987654}),
+    Route(
+        "cases:exit_goal_status",
+        signed_in(DENY),
+        kwargs=lambda: {**_case(YOUTH)(), "item_pk": 987654},
+        method="POST",
+        data={"to_status": "reached"},
+    ),
+    # Retention periods: read by the DPO and the administrator, edited by the administrator.
+    Route("cases:retention_rules", signed_in(DENY, dpo=OK, beheerder=OK)),
+    Route(
+        "cases:retention_rules",
+        signed_in(DENY, beheerder=OK),
+        method="POST",
+        data={"case_type": "obh", "obh-months_after_close": "0", "obh-legal_basis": ""},
     ),
     # Police and prosecutor only.
     Route("cases:twophase_list", signed_in(DENY, liec=OK, parket=OK)),
