@@ -42,6 +42,15 @@ class NeighbourhoodsConfig(AppConfig):
                 82,
             )
         )
+        register(
+            NavItem(
+                "wijkbewaartermijnen",
+                _("Bewaartermijnen wijken"),
+                "neighbourhoods:retention_rules",
+                "neighbourhoods.change_retentionrule",
+                83,
+            )
+        )
         from . import indicators
 
         indicators.register_all()

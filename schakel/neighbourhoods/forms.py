@@ -247,3 +247,8 @@ class ThemeForm(forms.Form):
     name = forms.CharField(label=_("Thema"), max_length=120)
     order = forms.IntegerField(label=_("Volgorde"), min_value=0, max_value=999, initial=0)
     is_active = forms.BooleanField(label=_("Actief"), required=False, initial=True)
+
+
+class RetentionRuleForm(forms.Form):
+    months = forms.IntegerField(label=_("Bewaartermijn (maanden)"), min_value=1, max_value=240)
+    is_active = forms.BooleanField(label=_("Actief (de opdracht wist na deze termijn)"), required=False)

@@ -273,3 +273,96 @@ class Proposal(TimeStampedModel):
         verbose_name = _("voorstel")
         verbose_name_plural = _("voorstellen")
         ordering = ["-support_count", "pk"]
+
+
+# --- History of incidents and QRT activities -----------------------------
+
+
+class Revision(AppendOnlyModel):
+    """One create or edit of a record, appended by the service that wrote it.
+
+    ``changes`` maps a field name to ``[old, new]`` (values as stored, dates in
+    ISO form, foreign keys as their label). Changes of fields that only some
+    readers may see go to ``restricted_changes`` so that a selector can leave
+    them out as a whole."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("aangemaakt")
+        CHANGED = "changed", _("gewijzigd")
+        RETENTION = "retention", _("gewist na bewaartermijn")
+
+    at = models.DateTimeField(_("tijdstip"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(_("handeling"), max_length=20, choices=Action.choices)
+    changes = models.JSONField(_("wijzigingen"), default=dict)
+    restricted_changes = models.JSONField(_("wijzigingen in afgeschermde velden"), default=dict)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class IncidentRevision(Revision):
+    """History of an incident; internal notes and police reference changes are
+    restricted (``view_incident_internal_notes``)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(Revision.Meta):
+        verbose_name = _("incidentversie")
+        verbose_name_plural = _("incidentversies")
+
+
+class QrtActivityRevision(Revision):
+    activity = models.ForeignKey(QrtActivity, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(Revision.Meta):
+        verbose_name = _("versie QRT-activiteit")
+        verbose_name_plural = _("versies QRT-activiteit")
+
+
+# --- Retention -------------------------------------------------------------
+
+
+class RetentionRule(models.Model):
+    """How long personal data in neighbourhood records is kept (reference
+    data, edited by the functional administrator). The command
+    ``neighbourhoods_retention`` erases what is older and keeps a proof."""
+
+    class Code(models.TextChoices):
+        QRT_NOTES = "qrt_notes", _("QRT-activiteiten: notities, en adres van bewoners- en sleutelfigurencontacten")
+        BEHANGTAFEL_NOTES = "behangtafel_notes", _("Behangtafelsessies: verslag")
+        WALK_PHOTOS = "walk_photos", _("Wijkschouw: foto's en opmerkingen bij scores")
+        INCIDENT_INTERNAL = "incident_internal", _("Incidenten: interne notities en PV-nummer")
+
+    code = models.CharField(_("gegevens"), max_length=30, choices=Code.choices, unique=True)
+    months = models.PositiveIntegerField(
+        _("bewaartermijn (maanden)"), validators=[MinValueValidator(1), MaxValueValidator(240)]
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("bewaartermijn")
+        verbose_name_plural = _("bewaartermijnen")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.get_code_display()}: {self.months}"
+
+
+class RetentionProof(AppendOnlyModel):
+    """What is left after retention erased personal data from a record: which
+    record, under which rule, a hash of what was erased, never the content."""
+
+    rule = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.PositiveBigIntegerField()
+    record_month = models.CharField(max_length=7)
+    fields = models.CharField(max_length=200)
+    content_sha256 = models.CharField(max_length=64)
+    done_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-done_at", "-pk"]
+        verbose_name = _("bewijs van wissing")
+        verbose_name_plural = _("bewijzen van wissing")

@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from schakel.core.seeding import read_yaml
 
-from .models import ChecklistItem, ChecklistTemplate, Incident, Proposal, ProposalTheme, QrtActivity, Walk
+from .models import (
+    ChecklistItem,
+    ChecklistTemplate,
+    Incident,
+    Proposal,
+    ProposalTheme,
+    QrtActivity,
+    RetentionRule,
+    Walk,
+)
 
 SEED = Path(__file__).parent / "seed"
 
@@ -28,7 +37,12 @@ def load_reference(out) -> None:
                 ChecklistItem.objects.create(template=template, order=order, label=label, weight=weight)
     for order, name in enumerate(data["themes"], start=1):
         ProposalTheme.objects.get_or_create(name=name, defaults={"order": order})
-    out(f"neighbourhoods: {ChecklistTemplate.objects.count()} checklists, {ProposalTheme.objects.count()} themes")
+    for code, months in data["retention"].items():
+        RetentionRule.objects.get_or_create(code=code, defaults={"months": months})
+    out(
+        f"neighbourhoods: {ChecklistTemplate.objects.count()} checklists, {ProposalTheme.objects.count()} themes, "
+        f"{RetentionRule.objects.count()} retention rules"
+    )
 
 
 DEMO_INCIDENTS = [

@@ -4,10 +4,13 @@ related rows fetched in the same query. ``*_get_for`` helpers raise Http404 for
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from schakel.places import selectors as places
 
@@ -17,8 +20,10 @@ from .models import (
     ChecklistTemplate,
     FollowUpAction,
     Incident,
+    IncidentRevision,
     Proposal,
     QrtActivity,
+    QrtActivityRevision,
     Walk,
     WalkScore,
 )
@@ -99,6 +104,72 @@ def overlapping_streets(*, incidents) -> list[tuple[str, int]]:
                 hit_by.setdefault(street_id, set()).add(incident.pk)
                 names[street_id] = name
     return sorted(((names[s], len(i)) for s, i in hit_by.items() if len(i) > 1), key=lambda t: (-t[1], t[0]))
+
+
+# --- History -----------------------------------------------------------------
+
+
+@dataclass
+class HistoryEntry:
+    at: dt.datetime
+    by: str
+    action: str
+    rows: list[tuple[str, str, str]] = field(default_factory=list)  # (field, old, new)
+
+
+def _display(model, name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    f = model._meta.get_field(name)
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    if f.get_internal_type() == "DateTimeField":
+        try:
+            return formats.date_format(timezone.localtime(dt.datetime.fromisoformat(value)), "d-m-Y H:i")
+        except (TypeError, ValueError):
+            return str(value)
+    if f.get_internal_type() == "DateField":
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "d-m-Y")
+        except (TypeError, ValueError):
+            return str(value)
+    if isinstance(value, float):
+        return f"{value:.5f}"
+    return str(value)
+
+
+def _history(revisions, model, *, show_restricted: bool) -> list[HistoryEntry]:
+    entries = []
+    for rev in revisions:
+        changes = dict(rev.changes)
+        if show_restricted:
+            changes.update(rev.restricted_changes)
+        if not changes and rev.action != rev.Action.CREATED:
+            continue  # only hidden fields changed: nothing to show this reader
+        rows = [
+            (str(model._meta.get_field(name).verbose_name), _display(model, name, old), _display(model, name, new))
+            for name, (old, new) in changes.items()
+        ]
+        by = rev.by.get_full_name() if rev.by else _("systeem")
+        entries.append(HistoryEntry(rev.at, by, rev.get_action_display(), rows))
+    return entries
+
+
+def incident_history(*, user, incident: Incident) -> list[HistoryEntry]:
+    """The incident's appended history, oldest first. Changes of the internal
+    notes and police reference appear only for readers of the internal notes;
+    an entry that changed nothing else is left out for everyone else."""
+    revisions = IncidentRevision.objects.filter(incident=incident).select_related("by")
+    return _history(revisions, Incident, show_restricted=can_read_internal_notes(user))
+
+
+def qrt_activity_history(*, user, activity: QrtActivity) -> list[HistoryEntry]:
+    """The activity's appended history (the caller fetched the activity with
+    qrt_activity_get_for, so the user may see it)."""
+    revisions = QrtActivityRevision.objects.filter(activity=activity).select_related("by")
+    return _history(revisions, QrtActivity, show_restricted=True)
 
 
 # --- QRT -------------------------------------------------------------------

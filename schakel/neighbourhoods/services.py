@@ -24,9 +24,13 @@ from .models import (
     FollowUpAction,
     FollowUpStatusChange,
     Incident,
+    IncidentRevision,
     Proposal,
     ProposalTheme,
     QrtActivity,
+    QrtActivityRevision,
+    RetentionRule,
+    Revision,
     Walk,
     WalkScore,
 )
@@ -65,9 +69,60 @@ def _location(*, address: Address | None, lat, lon, required: bool) -> tuple[flo
     return lat, lon
 
 
+# --- History ---------------------------------------------------------------
+
+
+def _value(obj, field: str):
+    """A field's value in JSON form for the history: foreign keys as their
+    label (the label at the time of the change is what the reader wants),
+    dates in ISO form."""
+    value = getattr(obj, field)
+    if value is None or isinstance(value, str | bool | int | float):
+        return value
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return getattr(value, "label", None) or str(value)
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: _value(obj, f) for f in fields}
+
+
+def _diff(before: dict | None, after: dict) -> dict:
+    """{field: [old, new]} for every field that differs; on creation (no
+    ``before``) every field that has a value."""
+    if before is None:
+        return {f: [None, v] for f, v in after.items() if v not in (None, "", False)}
+    return {f: [before.get(f), v] for f, v in after.items() if before.get(f) != v}
+
+
 # --- Incidents -----------------------------------------------------------
 
 INCIDENT_FIELDS = ("kind", "occurred_at", "public_summary", "internal_notes", "police_reference", "damage", "radius_m")
+# What the history records; the restricted ones are only shown to readers of the internal notes.
+INCIDENT_HISTORY_FIELDS = (
+    "kind",
+    "occurred_at",
+    "address",
+    "location_label",
+    "lat",
+    "lon",
+    "radius_m",
+    "public_summary",
+    "damage",
+)
+INCIDENT_RESTRICTED_FIELDS = ("internal_notes", "police_reference")
+
+
+def _incident_revision(*, actor, incident: Incident, before: dict | None, action: str) -> IncidentRevision | None:
+    after = _snapshot(incident, INCIDENT_HISTORY_FIELDS + INCIDENT_RESTRICTED_FIELDS)
+    changes = _diff(before, after)
+    if not changes and action != Revision.Action.CREATED:
+        return None
+    restricted = {f: changes.pop(f) for f in INCIDENT_RESTRICTED_FIELDS if f in changes}
+    return IncidentRevision.objects.create(
+        incident=incident, by=actor, action=action, changes=changes, restricted_changes=restricted
+    )
 
 
 def _incident_apply(incident: Incident, *, address, lat, lon, location_label, **fields) -> None:
@@ -110,6 +165,7 @@ def incident_create(
     incident = Incident(organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo)
     _incident_apply(incident, address=address, lat=lat, lon=lon, location_label=location_label, **fields)
     incident.save()
+    _incident_revision(actor=actor, incident=incident, before=None, action=Revision.Action.CREATED)
     audit.record_write(actor=actor, action="neighbourhoods.incident_created", obj=incident)
     return incident
 
@@ -119,20 +175,44 @@ def incident_update(
     *, actor, incident: Incident, address: Address | None = None, lat=None, lon=None, location_label="", **fields
 ) -> Incident:
     """Change an incident of the actor's organisation. Needs change_incident;
-    the internal notes and police reference are kept unless the actor may read them."""
+    the internal notes and police reference are kept unless the actor may read them.
+    The change is appended to the incident's history (IncidentRevision); an
+    edit that changes nothing appends nothing."""
     _require(actor, "change_incident")
     _require_owner(actor, incident)
     if not actor.has_perm("neighbourhoods.view_incident_internal_notes"):
         fields["internal_notes"] = incident.internal_notes
         fields["police_reference"] = incident.police_reference
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    incident = Incident.objects.select_for_update(of=("self",)).select_related("address__street").get(pk=incident.pk)
+    before = _snapshot(incident, INCIDENT_HISTORY_FIELDS + INCIDENT_RESTRICTED_FIELDS)
     _incident_apply(incident, address=address, lat=lat, lon=lon, location_label=location_label, **fields)
     incident.save()
+    _incident_revision(actor=actor, incident=incident, before=before, action=Revision.Action.CHANGED)
     audit.record_write(actor=actor, action="neighbourhoods.incident_changed", obj=incident)
     return incident
 
 
 # --- QRT activities ------------------------------------------------------
+
+QRT_HISTORY_FIELDS = (
+    "kind",
+    "date",
+    "duration_minutes",
+    "address",
+    "area",
+    "lat",
+    "lon",
+    "incident",
+    "residents_reached",
+    "notes",
+    "prevpol_referral",
+)
+
+
+def _activity_revision(*, actor, activity: QrtActivity, before: dict | None, action: str) -> None:
+    changes = _diff(before, _snapshot(activity, QRT_HISTORY_FIELDS))
+    if changes or action == Revision.Action.CREATED:
+        QrtActivityRevision.objects.create(activity=activity, by=actor, action=action, changes=changes)
 
 
 def _activity_apply(activity: QrtActivity, *, actor, data: dict) -> None:
@@ -177,17 +257,26 @@ def qrt_activity_create(*, actor, is_demo: bool = False, **data) -> QrtActivity:
     activity = QrtActivity(organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo)
     _activity_apply(activity, actor=actor, data=data)
     activity.save()
+    _activity_revision(actor=actor, activity=activity, before=None, action=Revision.Action.CREATED)
     audit.record_write(actor=actor, action="neighbourhoods.qrt_activity_created", obj=activity)
     return activity
 
 
 @transaction.atomic
 def qrt_activity_update(*, actor, activity: QrtActivity, **data) -> QrtActivity:
-    """Change a QRT activity of the actor's organisation. Needs change_qrtactivity."""
+    """Change a QRT activity of the actor's organisation. Needs change_qrtactivity.
+    The change is appended to the activity's history (QrtActivityRevision)."""
     _require(actor, "change_qrtactivity")
     _require_owner(actor, activity)
+    activity = (
+        QrtActivity.objects.select_for_update(of=("self",))
+        .select_related("address__street", "area", "incident")
+        .get(pk=activity.pk)
+    )
+    before = _snapshot(activity, QRT_HISTORY_FIELDS)
     _activity_apply(activity, actor=actor, data=data)
     activity.save()
+    _activity_revision(actor=actor, activity=activity, before=before, action=Revision.Action.CHANGED)
     audit.record_write(actor=actor, action="neighbourhoods.qrt_activity_changed", obj=activity)
     return activity
 
@@ -442,3 +531,25 @@ def proposal_theme_save(
     action = "created" if created else "changed"
     audit.record_write(actor=actor, action=f"neighbourhoods.proposal_theme_{action}", obj=theme)
     return theme
+
+
+# --- Retention periods ---------------------------------------------------
+
+
+@transaction.atomic
+def retention_rule_save(*, actor, rule: RetentionRule, months: int, is_active: bool) -> RetentionRule:
+    """Change a retention period (reference data). Needs change_retentionrule.
+    The old and new period go into the audit summary (no personal data)."""
+    _require(actor, "change_retentionrule")
+    try:
+        months = int(months)
+    except (TypeError, ValueError) as exc:
+        raise ValidationError(_("Geef een aantal maanden.")) from exc
+    if not 1 <= months <= 240:
+        raise ValidationError(_("Een bewaartermijn ligt tussen 1 en 240 maanden."))
+    rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+    summary = f"{rule.code}: {rule.months}->{months}, active {rule.is_active}->{bool(is_active)}"
+    rule.months, rule.is_active = months, bool(is_active)
+    rule.save(update_fields=["months", "is_active"])
+    audit.record_write(actor=actor, action="neighbourhoods.retention_rule_changed", obj=rule, summary=summary)
+    return rule

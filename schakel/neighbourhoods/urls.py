@@ -24,4 +24,5 @@ urlpatterns = [
     path("behangtafel/nieuw/", views.session_create, name="session_create"),
     path("behangtafel/<int:pk>/", views.session_detail, name="session_detail"),
     path("behangtafel/themas/", views.theme_list, name="theme_list"),
+    path("bewaartermijnen/", views.retention_rules, name="retention_rules"),
 ]

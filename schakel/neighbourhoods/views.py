@@ -30,12 +30,13 @@ from .forms import (
     ProposalStatusForm,
     QrtActivityForm,
     QrtFilterForm,
+    RetentionRuleForm,
     ScoreForm,
     SessionForm,
     ThemeForm,
     WalkForm,
 )
-from .models import ChecklistTemplate, FollowUpAction, Proposal, ProposalTheme
+from .models import ChecklistTemplate, FollowUpAction, Proposal, ProposalTheme, RetentionProof, RetentionRule
 
 
 def _map(**extra) -> dict:
@@ -171,6 +172,7 @@ def incident_detail(request, pk):
             circle=circle,
             page=page,
             show_internal=show_internal,
+            history=selectors.incident_history(user=request.user, incident=incident),
             can_edit=request.user.has_perm("neighbourhoods.change_incident")
             and incident.organisation_id == request.user.organisation_id,
             map_data={"circles": [_circle_item(incident)], "points": points},
@@ -316,7 +318,10 @@ def qrt_edit(request, pk):
         else:
             messages.success(request, _("Activiteit bijgewerkt."))
             return redirect("neighbourhoods:qrt_list")
-    return render(request, "neighbourhoods/qrt_form.html", _map(form=form, activity=activity, map_data={}))
+    history = selectors.qrt_activity_history(user=request.user, activity=activity)
+    return render(
+        request, "neighbourhoods/qrt_form.html", _map(form=form, activity=activity, history=history, map_data={})
+    )
 
 
 # --- Wijkschouw --------------------------------------------------------------
@@ -607,3 +612,31 @@ def theme_list(request):
             messages.success(request, _("Thema opgeslagen."))
             return redirect("neighbourhoods:theme_list")
     return render(request, "neighbourhoods/theme_list.html", {"themes": themes, "form": form, "editing": editing})
+
+
+@login_required
+@permission_required("neighbourhoods.change_retentionrule", raise_exception=True)
+def retention_rules(request):
+    """The retention periods of neighbourhood data: edit one (?edit=pk); the
+    latest proofs of erasure below (no content, only what and when)."""
+    rules = list(RetentionRule.objects.order_by("code"))
+    editing = next((r for r in rules if str(r.pk) == request.GET.get("edit", "")), None)
+    form = None
+    if editing is not None:
+        form = RetentionRuleForm(posted(request), initial={"months": editing.months, "is_active": editing.is_active})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.retention_rule_save(actor=request.user, rule=editing, **form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Bewaartermijn opgeslagen."))
+                return redirect("neighbourhoods:retention_rules")
+    elif request.method == "POST":
+        raise Http404
+    proofs = RetentionProof.objects.order_by("-done_at", "-pk")[:50]
+    return render(
+        request,
+        "neighbourhoods/retention_rules.html",
+        {"rules": rules, "editing": editing, "form": form, "proofs": proofs},
+    )

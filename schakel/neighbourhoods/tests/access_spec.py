@@ -73,4 +73,5 @@ ROUTES = [
     Route("neighbourhoods:session_create", QRT_ONLY),
     Route("neighbourhoods:session_detail", QRT_AND_COORDINATOR, kwargs=_session),
     Route("neighbourhoods:theme_list", signed_in(DENY, beheerder=OK)),
+    Route("neighbourhoods:retention_rules", signed_in(DENY, beheerder=OK)),
 ]

@@ -1,0 +1,205 @@
+"""Retention of personal data in neighbourhood records (neighbourhoods_retention)."""
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from schakel.audit.models import AuditEvent
+from schakel.core.testing import UserFactory, persona_user
+from schakel.neighbourhoods import retention, selectors, services
+from schakel.neighbourhoods.models import (
+    BehangtafelSession,
+    Incident,
+    IncidentRevision,
+    QrtActivity,
+    QrtActivityRevision,
+    RetentionProof,
+    RetentionRule,
+    WalkScore,
+)
+
+from .conftest import CENTRE, QRT_PERMS, incident_kwargs
+from .test_services import png_bytes
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def rules(db):
+    for code, months in retention.DEFAULT_MONTHS.items():
+        RetentionRule.objects.create(code=code, months=months)
+
+
+@pytest.fixture
+def lead(city):
+    return UserFactory(organisation=city, perms=[*QRT_PERMS, "neighbourhoods.view_incident_internal_notes"])
+
+
+def _activity(user, days_ago, **over):
+    data = {
+        "kind": "presence",
+        "date": TODAY - dt.timedelta(days=days_ago),
+        "duration_minutes": 30,
+        "lat": CENTRE[0],
+        "lon": CENTRE[1],
+    }
+    return services.qrt_activity_create(actor=user, **{**data, **over})
+
+
+@pytest.mark.django_db
+def test_qrt_notes_and_contact_addresses_erased_after_period_with_proof(rules, qrt_user, addresses):
+    old_contact = _activity(
+        qrt_user, 400, kind="resident_contact", address=addresses[0], notes="Mevrouw X, nr 5, bang", residents_reached=1
+    )
+    services.qrt_activity_update(
+        actor=qrt_user,
+        activity=old_contact,
+        kind="resident_contact",
+        date=old_contact.date,
+        duration_minutes=45,
+        address=addresses[0],
+        notes="Mevrouw X, nr 5, bang; tweede bezoek",
+        residents_reached=1,
+    )
+    old_presence = _activity(qrt_user, 400, duration_minutes=90)  # nothing personal: left alone
+    recent = _activity(qrt_user, 30, notes="recent contact")
+    lat_before = old_contact.lat
+
+    assert retention.retention_run(dry_run=True)["qrt_notes"] == 1
+    assert QrtActivity.objects.get(pk=old_contact.pk).notes  # a dry run changes nothing
+
+    result = retention.retention_run()
+    assert result["qrt_notes"] == 1
+    old_contact.refresh_from_db()
+    assert old_contact.notes == "" and old_contact.address is None
+    assert old_contact.lat == round(lat_before, 3) and old_contact.residents_reached == 1  # counts stay
+    assert old_contact.duration_minutes == 45 and old_contact.area_id == old_presence.area_id
+    assert QrtActivity.objects.get(pk=recent.pk).notes == "recent contact"
+    # the history no longer holds the notes; one retention entry replaces them
+    revs = list(QrtActivityRevision.objects.filter(activity=old_contact))
+    assert [r.action for r in revs] == ["retention"]
+    assert "Mevrouw" not in str([r.changes for r in revs])
+    proof = RetentionProof.objects.get(object_type="neighbourhoods.qrtactivity", object_id=old_contact.pk)
+    assert proof.rule == "qrt_notes=12" and proof.fields == "notes,address,lat,lon"
+    expected = hashlib.sha256(b"Mevrouw X, nr 5, bang; tweede bezoek\x1f" + addresses[0].label.encode())
+    assert proof.content_sha256 == expected.hexdigest()
+    assert proof.record_month == old_contact.date.strftime("%Y-%m")
+    event = AuditEvent.objects.get(action="neighbourhoods.retention_erased", object_id=str(old_contact.pk))
+    assert event.actor is None and "Mevrouw" not in event.summary
+    # a second run finds nothing left
+    assert retention.retention_run()["qrt_notes"] == 0
+    assert RetentionProof.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_behangtafel_reports_and_walk_photos(rules, qrt_user, settings, tmp_path, django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    old = services.behangtafel_session_create(
+        actor=qrt_user, date=TODAY - dt.timedelta(days=800), place="Zaal", notes="Bewoner Y vertelde"
+    )
+    younger = services.behangtafel_session_create(
+        actor=qrt_user, date=TODAY - dt.timedelta(days=400), place="Zaal", notes="nog binnen 24 maanden"
+    )
+    admin = UserFactory(perms=["neighbourhoods.change_checklisttemplate"])
+    template = services.checklist_template_save(actor=admin, name="T", items=[("Zwerfvuil", 1)])
+    walk = services.walk_create(actor=qrt_user, template=template, date=TODAY - dt.timedelta(days=400), route="Rondje")
+    item = template.items.get()
+    score = services.walk_score_add(
+        actor=qrt_user,
+        walk=walk,
+        item=item,
+        value="C",
+        remark="auto met nummerplaat",
+        photo=SimpleUploadedFile("p.jpg", png_bytes(), "image/jpeg"),
+    )
+    path = Path(score.photo.path)
+    assert path.exists()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        result = retention.retention_run()
+        assert path.exists(), "the photo file is removed only after the commit"
+    assert result["behangtafel_notes"] == 1 and result["walk_photos"] == 1
+    for callback in callbacks:
+        callback()
+    assert not path.exists()
+    assert BehangtafelSession.objects.get(pk=old.pk).notes == ""
+    assert BehangtafelSession.objects.get(pk=younger.pk).notes == "nog binnen 24 maanden"
+    score = WalkScore.objects.get(pk=score.pk)
+    assert not score.photo and score.remark == "" and score.value == "C"  # the score itself stays
+    assert set(RetentionProof.objects.values_list("object_type", "fields")) == {
+        ("neighbourhoods.behangtafelsession", "notes"),
+        ("neighbourhoods.walkscore", "photo,remark"),
+    }
+
+
+@pytest.mark.django_db
+def test_incident_internal_notes_erased_with_their_history(rules, lead, addresses):
+    incident = services.incident_create(
+        actor=lead,
+        address=addresses[0],
+        **incident_kwargs(occurred_at=timezone.now() - dt.timedelta(days=6 * 366), internal_notes="piste A"),
+    )
+    services.incident_update(
+        actor=lead,
+        incident=incident,
+        address=addresses[0],
+        **incident_kwargs(occurred_at=incident.occurred_at, internal_notes="piste B", damage="dak"),
+    )
+    recent = services.incident_create(actor=lead, address=addresses[1], **incident_kwargs(internal_notes="piste C"))
+    assert retention.retention_run()["incident_internal"] == 1
+    incident.refresh_from_db()
+    assert incident.internal_notes == "" and incident.police_reference == "" and incident.damage == "dak"
+    assert Incident.objects.get(pk=recent.pk).internal_notes == "piste C"
+    stored = str(list(IncidentRevision.objects.filter(incident=incident).values_list("changes", "restricted_changes")))
+    assert "piste" not in stored and "AN.12" not in stored
+    # both revisions held the notes and are gone; the retention entry shows only to readers of internal notes
+    assert list(IncidentRevision.objects.filter(incident=incident).values_list("action", flat=True)) == ["retention"]
+    assert [e.action for e in selectors.incident_history(user=lead, incident=incident)] == ["gewist na bewaartermijn"]
+
+
+@pytest.mark.django_db
+def test_inactive_or_longer_rule_erases_nothing(rules, qrt_user):
+    a = _activity(qrt_user, 400, notes="x")
+    RetentionRule.objects.filter(code="qrt_notes").update(is_active=False)
+    assert "qrt_notes" not in retention.retention_run()
+    RetentionRule.objects.filter(code="qrt_notes").update(is_active=True, months=24)
+    assert retention.retention_run()["qrt_notes"] == 0
+    assert QrtActivity.objects.get(pk=a.pk).notes == "x"
+
+
+@pytest.mark.django_db
+def test_command_prints_counts(rules, qrt_user):
+    _activity(qrt_user, 400, notes="x")
+    out = io.StringIO()
+    call_command("neighbourhoods_retention", "--dry-run", stdout=out)
+    assert "qrt_notes: would erase 1 records" in out.getvalue()
+    call_command("neighbourhoods_retention", stdout=out)
+    assert "qrt_notes: erased 1 records" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_administrator_edits_a_retention_period(persona_client):
+    assert RetentionRule.objects.count() == 4  # seeded as reference data
+    rule = RetentionRule.objects.get(code="walk_photos")
+    client = persona_client("beheerder")
+    url = reverse("neighbourhoods:retention_rules")
+    assert client.get(url).status_code == 200
+    response = client.post(f"{url}?edit={rule.pk}", {"months": "0", "is_active": "on"})
+    assert "months" in response.context["form"].errors
+    rule.refresh_from_db()
+    assert rule.months == 12
+    response = client.post(f"{url}?edit={rule.pk}", {"months": "18", "is_active": "on"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert rule.months == 18 and rule.is_active
+    event = AuditEvent.objects.get(action="neighbourhoods.retention_rule_changed")
+    assert event.actor == persona_user("beheerder") and "12->18" in event.summary
+    with pytest.raises(PermissionDenied):
+        services.retention_rule_save(actor=persona_user("qrt"), rule=rule, months=6, is_active=True)
