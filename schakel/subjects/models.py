@@ -101,6 +101,17 @@ class Enterprise(Subject):
 
 class Establishment(Subject):
     name = models.CharField(_("naam"), max_length=200)
+    # The address of the register when there is one; the free text keeps
+    # addresses outside the register (another municipality, a description)
+    # and the label as it was typed.
+    address = models.ForeignKey(
+        "places.Address",
+        verbose_name=_("adres in het adressenregister"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     address_text = models.CharField(_("adres"), max_length=300, blank=True)
     sector = models.CharField(_("sector"), max_length=100, blank=True)
     permits = models.TextField(_("vergunningen"), blank=True)
@@ -108,6 +119,15 @@ class Establishment(Subject):
     class Meta:
         verbose_name = _("inrichting")
         verbose_name_plural = _("inrichtingen")
+
+    @property
+    def address_retired(self) -> bool:
+        """True when the linked register address has been retired (places
+        keeps retired rows flagged instead of deleting them)."""
+        address = self.address
+        if address is None:
+            return False
+        return bool(getattr(address, "is_retired", False) or getattr(address, "retired_at", None))
 
 
 class Vehicle(Subject):
@@ -158,3 +178,17 @@ class SubjectMerge(AppendOnlyModel):
     merged_at = models.DateTimeField()
     reason = models.CharField(max_length=500)
     snapshot = models.JSONField(default=dict)
+
+
+class SubjectRevision(AppendOnlyModel):
+    """One edit of a subject: who changed it, when, and what it held before
+    (the subject row itself shows the current state)."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="revisions")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+    changed_fields = models.JSONField(default=list)
+    before = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]

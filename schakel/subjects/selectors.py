@@ -3,10 +3,18 @@ callers decide what a user may see (cases.selectors holds the circles)."""
 
 from __future__ import annotations
 
-from django.db.models import Case, F, IntegerField, Max, Value, When
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from schakel.audit import services as audit
 
 from . import matching
-from .models import Person, Subject, SubjectNameKey
+from .matching import Match
+from .models import Person, Subject, SubjectLink, SubjectNameKey
 
 MAX_CANDIDATES = 2000
 NAME_THRESHOLD = 88.0
@@ -83,3 +91,254 @@ def matches_for(subject: Subject) -> list[matching.Match]:
         for m in match_name(key=subject.match_key, kind=subject.kind, birth_date=birth, exclude_ids=exclude):
             found.setdefault(m.subject_id, m)
     return sorted(found.values(), key=lambda m: -m.score)
+
+
+# --- The registry pages: search and detail ------------------------------------------
+#
+# A user sees a subject in the registry only when it plays a role in a case he
+# is a member of (cases.selectors.subjects_visible_to) or when he registered it
+# himself and it is in no case yet. Nobody sees the whole registry (ADR 0401).
+# Matches on subjects outside that set are returned apart (``unseen``) so the
+# service can raise hits for their case owners; they never reach a page.
+
+PSEUDONYM_RE = re.compile(r"^J-[A-Z0-9]{6}$")
+SEARCH_LIMIT = 50
+REGISTRY_PERMISSION = "subjects.view_subject"
+_DETAIL_RELATED = ("person", "enterprise", "establishment", "establishment__address", "vehicle")
+
+
+def registry_visible_to(*, user) -> QuerySet[Subject]:
+    """Live (not merged) subjects the user may find and open in the registry."""
+    from schakel.cases.models import CaseSubject  # cases builds on subjects
+    from schakel.cases.selectors import subjects_visible_to
+
+    if not user.is_authenticated or not user.is_active or not user.has_perm(REGISTRY_PERMISSION):
+        return Subject.objects.none()
+    in_my_cases = subjects_visible_to(user=user).values("pk")
+    # A subject he registered himself and that is in no case yet (no join, so
+    # no duplicate rows for subjects in several cases).
+    fresh = Q(created_by=user) & ~Exists(CaseSubject.objects.filter(subject=OuterRef("pk")))
+    return Subject.objects.filter(Q(pk__in=in_my_cases) | fresh, merged_into__isnull=True)
+
+
+def subject_get_for(*, user, pk) -> Subject:
+    """The subject ``pk`` if the user may see it in the registry, else Http404
+    (the same answer for a missing and for a not-visible subject; the refused
+    attempt is audited like a guessed case id)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    subject = registry_visible_to(user=user).select_related(*_DETAIL_RELATED).filter(pk=pk).first()
+    if subject is None:
+        if user.is_authenticated:
+            audit.record_access(
+                actor=user,
+                obj=("subjects.subject", str(pk)),
+                purpose="refused: not visible or no such subject",
+                action="subjects.subject_access_refused",
+            )
+        raise Http404
+    label_subjects([subject], user=user)
+    return subject
+
+
+def protected_ids(*, user, subject_ids) -> set[int]:
+    """The persons among ``subject_ids`` to show by pseudonym to ``user``:
+    minors and young persons of a youth case (ADR 0404), unless this user
+    revealed the identity in a case or registered the person himself while it
+    is in no case (he typed the name)."""
+    from schakel.cases.models import CaseSubject, CaseType, IdentityReveal
+
+    ids = list(subject_ids)
+    if not ids:
+        return set()
+    persons = Person.objects.filter(pk__in=ids)
+    protected = set(persons.filter(is_minor=True).values_list("pk", flat=True))
+    protected |= set(
+        CaseSubject.objects.filter(
+            subject_id__in=ids, role=CaseSubject.Role.YOUNG_PERSON, case__case_type=CaseType.YOUTH
+        ).values_list("subject_id", flat=True)
+    )
+    if not protected:
+        return protected
+    protected -= set(
+        IdentityReveal.objects.filter(revealed_by=user, subject_id__in=protected).values_list("subject_id", flat=True)
+    )
+    protected -= set(
+        Subject.objects.filter(pk__in=protected, created_by=user)
+        .exclude(Exists(CaseSubject.objects.filter(subject=OuterRef("pk"))))
+        .values_list("pk", flat=True)
+    )
+    return protected
+
+
+def label_of(subject: Subject, *, pseudonymised: bool) -> str:
+    kind = subject.kind
+    if kind == Subject.Kind.PERSON:
+        person = subject.person
+        if pseudonymised:
+            return person.pseudonym
+        birth = f" ({person.birth_date:%d-%m-%Y})" if person.birth_date else ""
+        return f"{person.full_name()}{birth}"
+    if kind == Subject.Kind.ENTERPRISE:
+        e = subject.enterprise
+        kbo = f" – KBO {e.kbo_number[:4]}.{e.kbo_number[4:7]}.{e.kbo_number[7:]}" if e.kbo_number else ""
+        return f"{e.name}{' ' + e.legal_form if e.legal_form else ''}{kbo}"
+    if kind == Subject.Kind.ESTABLISHMENT:
+        est = subject.establishment
+        return f"{est.name}{', ' + est.address_text if est.address_text else ''}"
+    return subject.vehicle.plate
+
+
+def label_subjects(subjects, *, user) -> list[Subject]:
+    """Set ``.label`` and ``.pseudonymised`` on each subject (kind rows loaded)."""
+    subjects = list(subjects)
+    hidden = protected_ids(user=user, subject_ids=[s.pk for s in subjects if s.kind == Subject.Kind.PERSON])
+    for s in subjects:
+        s.pseudonymised = s.pk in hidden
+        s.label = label_of(s, pseudonymised=s.pseudonymised)
+    return subjects
+
+
+@dataclass
+class SearchOutcome:
+    """``results``: visible subjects (labelled, best first). ``unseen``:
+    matches outside the user's sight, for hits only — never rendered, counted
+    or returned by an API. ``error``: a message about the query itself."""
+
+    results: list = field(default_factory=list)
+    unseen: list = field(default_factory=list)
+    error: str = ""
+
+
+def classify_query(query: str) -> tuple[str, str, str]:
+    """(kind, canonical identifier, error) for a query that is a national
+    register number, a KBO number or a plate; ("", "", "") for a name."""
+    from stdnum.be import nn as be_nn
+    from stdnum.be import vat as be_vat
+
+    compact = re.sub(r"[\s.\-/]", "", query).upper()
+    if compact.startswith("BE") and compact[2:].isdigit():
+        compact = compact[2:]
+    if compact.isdigit():
+        if len(compact) == 11:
+            if be_nn.is_valid(compact):
+                return Subject.Kind.PERSON, compact, ""
+            return "", "", _("%(value)s is geen geldig rijksregisternummer.") % {"value": query}
+        if len(compact) in (9, 10):
+            if be_vat.is_valid(compact):
+                return Subject.Kind.ENTERPRISE, be_vat.compact(compact), ""
+            return "", "", _("%(value)s is geen geldig KBO-ondernemingsnummer.") % {"value": query}
+        return "", "", ""
+    plate = re.sub(r"[^A-Z0-9]", "", compact)
+    if re.search(r"\d", plate) and re.search(r"[A-Z]", plate) and 4 <= len(plate) <= 12:
+        return Subject.Kind.VEHICLE, plate, ""
+    return "", "", ""
+
+
+def query_name_key(query: str, kind: str) -> str:
+    """Normal form of a typed name: for persons the first word is taken as the
+    given name (the key is order-independent, so "Peeters Jan" works too)."""
+    if kind == Subject.Kind.PERSON:
+        first, _sep, last = query.strip().partition(" ")
+        return matching.person_key(first, last) if last else ""
+    return matching.organisation_key(query)
+
+
+def registry_matches(*, user, query: str, kind: str = "") -> SearchOutcome:
+    """The registry search behind the page and the API.
+
+    A query is a pseudonym (``J-…``), a national register number, a KBO
+    number, a plate or a name. Names are matched fuzzily over the whole
+    registry with the blocking index (two words at least, e.g. first and last
+    name) and by substring among the subjects the user already sees.
+    Persons shown by pseudonym are found by their pseudonym only, never by
+    name or number, so a search cannot tie a name to a pseudonym.
+    """
+    query = " ".join((query or "").split())[:100]
+    kinds = [kind] if kind in Subject.Kind.values else list(Subject.Kind.values)
+    if len(query) < 2:
+        return SearchOutcome()
+    visible = registry_visible_to(user=user).filter(kind__in=kinds)
+    scored: dict[int, tuple[float, str]] = {}  # candidate id -> (score, reason)
+    by_pseudonym: set[int] = set()
+    error = ""
+
+    if PSEUDONYM_RE.match(query.upper()):
+        by_pseudonym = set(visible.filter(person__pseudonym=query.upper()).values_list("pk", flat=True))
+        scored.update(dict.fromkeys(by_pseudonym, (101.0, "pseudonym")))
+    else:
+        ident_kind, identifier, error = classify_query(query)
+        if identifier and ident_kind in kinds:
+            for m in match_identifier(identifier=identifier, kind=ident_kind):
+                scored[m.subject_id] = (100.0, "identifier")
+        if not identifier and not error and re.search(r"[^\W\d_]", query):
+            for name_kind in kinds:
+                if name_kind == Subject.Kind.VEHICLE:
+                    continue
+                key = query_name_key(query, name_kind)
+                if key and len(matching.key_groups(key)) >= 2:
+                    for m in match_name(key=key, kind=name_kind):
+                        scored.setdefault(m.subject_id, (m.score, "name"))
+            text = (
+                Q(person__first_name__icontains=query)
+                | Q(person__last_name__icontains=query)
+                | Q(enterprise__name__icontains=query)
+                | Q(establishment__name__icontains=query)
+                | Q(establishment__address_text__icontains=query)
+                | Q(vehicle__plate__icontains=re.sub(r"[^A-Za-z0-9]", "", query).upper() or query)
+            )
+            if " " in query:
+                first, _sep, last = query.partition(" ")
+                text |= Q(person__first_name__icontains=first, person__last_name__icontains=last)
+                text |= Q(person__first_name__icontains=last, person__last_name__icontains=first)
+            for pk in visible.filter(text).order_by("pk").values_list("pk", flat=True)[: SEARCH_LIMIT * 2]:
+                scored.setdefault(pk, (0.0, "text"))
+
+    seen = set(visible.filter(pk__in=list(scored)).values_list("pk", flat=True)) if scored else set()
+    unseen = [Match(pk, s, reason) for pk, (s, reason) in scored.items() if pk not in seen and reason != "text"]
+    order = sorted(seen, key=lambda pk: (-scored[pk][0], pk))[:SEARCH_LIMIT]
+    rows = {s.pk: s for s in Subject.objects.filter(pk__in=order).select_related(*_DETAIL_RELATED)}
+    results = label_subjects([rows[pk] for pk in order if pk in rows], user=user)
+    # A protected person is only found by the pseudonym itself.
+    results = [s for s in results if not s.pseudonymised or s.pk in by_pseudonym]
+    for s in results:
+        s.match_score, s.match_reason = scored[s.pk]
+    return SearchOutcome(results=results, unseen=unseen, error=error)
+
+
+def subject_cases(*, user, subject: Subject) -> list:
+    """The cases the user sees in which ``subject`` plays a role, with the role."""
+    from schakel.cases.models import CaseSubject
+    from schakel.cases.selectors import cases_visible_to
+
+    return list(
+        CaseSubject.objects.filter(subject=subject, case__in=cases_visible_to(user=user))
+        .select_related("case")
+        .order_by("-case__registered_at", "case_id")
+    )
+
+
+def subject_links(*, user, subject: Subject) -> list[dict]:
+    """Links of ``subject`` whose other side the user may also see in the
+    registry (a link to a subject of another circle is not shown or counted)."""
+    visible = registry_visible_to(user=user).values("pk")
+    rows = list(
+        SubjectLink.objects.filter(
+            Q(source_subject=subject, target_subject__in=visible)
+            | Q(target_subject=subject, source_subject__in=visible)
+        )
+        .select_related(*(f"{side}__{k}" for side in ("source_subject", "target_subject") for k in _DETAIL_RELATED))
+        .order_by("-valid_from", "id")
+    )
+    others = [link.target_subject if link.source_subject_id == subject.pk else link.source_subject for link in rows]
+    label_subjects(others, user=user)
+    return [
+        {"link": link, "other": other, "outgoing": link.source_subject_id == subject.pk}
+        for link, other in zip(rows, others, strict=True)
+    ]
+
+
+def subject_revisions(*, subject: Subject):
+    return subject.revisions.select_related("changed_by").order_by("-changed_at", "-id")

@@ -19,7 +19,17 @@ from stdnum.exceptions import ValidationError as StdnumError
 from schakel.audit import services as audit
 
 from . import matching
-from .models import Enterprise, Establishment, Person, Subject, SubjectLink, SubjectMerge, SubjectNameKey, Vehicle
+from .models import (
+    Enterprise,
+    Establishment,
+    Person,
+    Subject,
+    SubjectLink,
+    SubjectMerge,
+    SubjectNameKey,
+    SubjectRevision,
+    Vehicle,
+)
 
 
 def _require(actor, perm: str) -> None:
@@ -68,20 +78,7 @@ def _index(subject: Subject, key: str) -> None:
     )
 
 
-@transaction.atomic
-def person_create(
-    *,
-    actor,
-    first_name: str,
-    last_name: str,
-    birth_date: dt.date | None = None,
-    national_number: str = "",
-    is_minor: bool | None = None,
-    is_demo: bool = False,
-) -> Person:
-    """Register a person. Needs ``subjects.add_subject``. The minor flag follows
-    the birth date when known; the pseudonym is generated."""
-    _require(actor, "subjects.add_subject")
+def _clean_person(first_name, last_name, birth_date, national_number, is_minor):
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name or not last_name:
         raise ValidationError(_("Voornaam en familienaam zijn verplicht."))
@@ -96,6 +93,37 @@ def person_create(
         raise ValidationError({"birth_date": _("De geboortedatum ligt in de toekomst.")})
     if birth_date:
         is_minor = _age_on(birth_date, today) < 18
+    return first_name[:100], last_name[:100], birth_date, nrn, bool(is_minor)
+
+
+def _clean_enterprise(name, kbo_number, nace_code):
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError(_("De naam van de onderneming is verplicht."))
+    kbo = normalise_kbo(kbo_number)
+    nace = (nace_code or "").strip()
+    if nace and not re.fullmatch(r"\d{2}(\.?\d{1,3})?", nace):
+        raise ValidationError({"nace_code": _("Een NACE-code bestaat uit cijfers, bv. 56.301.")})
+    return name[:200], kbo, nace
+
+
+@transaction.atomic
+def person_create(
+    *,
+    actor,
+    first_name: str,
+    last_name: str,
+    birth_date: dt.date | None = None,
+    national_number: str = "",
+    is_minor: bool | None = None,
+    is_demo: bool = False,
+) -> Person:
+    """Register a person. Needs ``subjects.add_subject``. The minor flag follows
+    the birth date when known; the pseudonym is generated."""
+    _require(actor, "subjects.add_subject")
+    first_name, last_name, birth_date, nrn, is_minor = _clean_person(
+        first_name, last_name, birth_date, national_number, is_minor
+    )
     person = Person.objects.create(
         kind=Subject.Kind.PERSON,
         first_name=first_name[:100],
@@ -103,7 +131,7 @@ def person_create(
         birth_date=birth_date,
         national_number=nrn,
         identifier=nrn,
-        is_minor=bool(is_minor),
+        is_minor=is_minor,
         created_by=actor,
         is_demo=is_demo,
     )
@@ -117,13 +145,7 @@ def enterprise_create(
     *, actor, name: str, kbo_number: str = "", legal_form: str = "", nace_code: str = "", is_demo: bool = False
 ) -> Enterprise:
     _require(actor, "subjects.add_subject")
-    name = (name or "").strip()
-    if not name:
-        raise ValidationError(_("De naam van de onderneming is verplicht."))
-    kbo = normalise_kbo(kbo_number)
-    nace = (nace_code or "").strip()
-    if nace and not re.fullmatch(r"\d{2}(\.?\d{1,3})?", nace):
-        raise ValidationError({"nace_code": _("Een NACE-code bestaat uit cijfers, bv. 56.301.")})
+    name, kbo, nace = _clean_enterprise(name, kbo_number, nace_code)
     enterprise = Enterprise.objects.create(
         kind=Subject.Kind.ENTERPRISE,
         name=name[:200],
@@ -141,16 +163,28 @@ def enterprise_create(
 
 @transaction.atomic
 def establishment_create(
-    *, actor, name: str, address_text: str = "", sector: str = "", permits: str = "", is_demo: bool = False
+    *,
+    actor,
+    name: str,
+    address_text: str = "",
+    sector: str = "",
+    permits: str = "",
+    address=None,
+    is_demo: bool = False,
 ) -> Establishment:
+    """Register an establishment. ``address`` is a ``places.Address`` of the
+    register (optional); ``address_text`` keeps an address outside the
+    register and defaults to the register address's label."""
     _require(actor, "subjects.add_subject")
     name = (name or "").strip()
     if not name:
         raise ValidationError(_("De naam van de inrichting is verplicht."))
+    address_text = (address_text or "").strip() or (address.label if address is not None else "")
     est = Establishment.objects.create(
         kind=Subject.Kind.ESTABLISHMENT,
         name=name[:200],
-        address_text=(address_text or "").strip()[:300],
+        address=address,
+        address_text=address_text[:300],
         sector=(sector or "").strip()[:100],
         permits=(permits or "").strip(),
         created_by=actor,
@@ -289,3 +323,165 @@ def subject_merge(*, actor, survivor: Subject, duplicate: Subject, reason: str) 
     SubjectNameKey.objects.filter(subject=duplicate).delete()
     audit.record_write(actor=actor, action="subjects.merged", obj=survivor, summary=f"absorbed subject {duplicate.pk}")
     return survivor
+
+
+# --- The registry pages: register, edit, search -----------------------------------
+
+EDITABLE_FIELDS = {
+    Subject.Kind.PERSON: ("first_name", "last_name", "birth_date", "national_number", "is_minor"),
+    Subject.Kind.ENTERPRISE: ("name", "kbo_number", "legal_form", "nace_code"),
+    Subject.Kind.ESTABLISHMENT: ("name", "address", "address_text", "sector", "permits"),
+    Subject.Kind.VEHICLE: ("plate", "description"),
+}
+_CREATORS = {
+    Subject.Kind.PERSON: person_create,
+    Subject.Kind.ENTERPRISE: enterprise_create,
+    Subject.Kind.ESTABLISHMENT: establishment_create,
+    Subject.Kind.VEHICLE: vehicle_create,
+}
+
+
+def _raise_hits_for(*, actor, matches, trigger_kind: str) -> int:
+    """Hit/no-hit (ADR 0401) for matches found outside the actor's sight: every
+    case holding a matched subject that the actor is not a member of gets a
+    ``Hit`` for its owner and a notification without personal data. Nothing
+    goes back to the actor; the count is for tests only."""
+    from decimal import Decimal
+
+    from schakel.cases.models import CaseSubject, Hit, Notification
+    from schakel.cases.selectors import cases_visible_to
+
+    by_subject = {m.subject_id: m for m in matches}
+    if not by_subject:
+        return 0
+    rows = (
+        CaseSubject.objects.filter(subject_id__in=list(by_subject))
+        .exclude(case__in=cases_visible_to(user=actor))
+        .exclude(case__members__user=actor, case__members__removed_at__isnull=True)
+        .select_related("case")
+    )
+    created = 0
+    for row in rows:
+        match = by_subject[row.subject_id]
+        hit, was_created = Hit.objects.get_or_create(
+            case=row.case,
+            matched_subject_id=row.subject_id,
+            triggered_by=actor,
+            status=Hit.Status.NEW,
+            defaults={
+                "trigger_kind": trigger_kind,
+                "reason": match.reason,
+                "score": Decimal(str(round(min(match.score, 100.0), 1))),
+            },
+        )
+        if was_created:
+            created += 1
+            Notification.objects.create(
+                recipient=row.case.owner,
+                case=row.case,
+                kind="hit",
+                text=_("Hit: een subject van deze casus kwam overeen met een nieuwe registratie."),
+            )
+            audit.record_write(actor=actor, action="cases.hit_raised", obj=hit, summary=f"{match.reason} match")
+    return created
+
+
+@transaction.atomic
+def subject_register(*, actor, kind: str, **data) -> Subject:
+    """Register a subject from the registry pages (outside a case): the kind's
+    create function, then hit/no-hit for matching subjects in cases the actor
+    does not see. The new subject is visible to its creator until it is added
+    to a case (then to that case's circle)."""
+    from . import selectors
+
+    if kind not in _CREATORS:
+        raise ValidationError({"kind": _("Onbekende soort subject.")})
+    subject = _CREATORS[kind](actor=actor, **data)
+    _raise_hits_for(actor=actor, matches=selectors.matches_for(subject), trigger_kind="subject")
+    return subject
+
+
+@transaction.atomic
+def subject_update(*, actor, subject: Subject, **data) -> Subject:
+    """Edit a subject the actor sees in the registry. Needs
+    ``subjects.change_subject``. Validation as on creation; the previous
+    values are appended as a ``SubjectRevision``; the matching keys follow the
+    new name; a changed name or number runs hit/no-hit again."""
+    from . import selectors
+
+    _require(actor, "subjects.change_subject")
+    if not selectors.registry_visible_to(user=actor).filter(pk=subject.pk).exists():
+        raise PermissionDenied
+    subject = Subject.objects.select_for_update().get(pk=subject.pk)
+    detail = subject.detail
+    allowed = EDITABLE_FIELDS[subject.kind]
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValidationError(_("Onbekende velden: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    values = {f: data.get(f, getattr(detail, f)) for f in allowed}
+    if subject.kind == Subject.Kind.PERSON:
+        first, last, birth, nrn, minor = _clean_person(
+            values["first_name"],
+            values["last_name"],
+            values["birth_date"],
+            values["national_number"],
+            values["is_minor"],
+        )
+        new = {"first_name": first, "last_name": last, "birth_date": birth, "national_number": nrn, "is_minor": minor}
+        identifier, key = nrn, matching.person_key(first, last)
+    elif subject.kind == Subject.Kind.ENTERPRISE:
+        name, kbo, nace = _clean_enterprise(values["name"], values["kbo_number"], values["nace_code"])
+        legal_form = (values["legal_form"] or "").strip()[:50]
+        new = {"name": name, "kbo_number": kbo, "legal_form": legal_form, "nace_code": nace}
+        identifier, key = kbo, matching.organisation_key(name)
+    elif subject.kind == Subject.Kind.ESTABLISHMENT:
+        name = (values["name"] or "").strip()
+        if not name:
+            raise ValidationError(_("De naam van de inrichting is verplicht."))
+        address = values["address"]
+        address_text = (values["address_text"] or "").strip() or (address.label if address is not None else "")
+        new = {
+            "name": name[:200],
+            "address": address,
+            "address_text": address_text[:300],
+            "sector": (values["sector"] or "").strip()[:100],
+            "permits": (values["permits"] or "").strip(),
+        }
+        identifier, key = "", matching.organisation_key(f"{name} {address_text}")
+    else:
+        plate = normalise_plate(values["plate"])
+        if not 2 <= len(plate) <= 12:
+            raise ValidationError({"plate": _("Geef een geldige nummerplaat op.")})
+        new = {"plate": plate, "description": (values["description"] or "").strip()[:200]}
+        identifier, key = plate, ""
+    changed = [f for f, v in new.items() if getattr(detail, f) != v]
+    if not changed:
+        return detail
+    before = _snapshot(subject)
+    SubjectRevision.objects.create(
+        subject=subject, changed_by=actor, changed_at=timezone.now(), changed_fields=changed, before=before
+    )
+    for f, v in new.items():
+        setattr(detail, f, v)
+    detail.identifier = identifier
+    detail.save()
+    if key:
+        _index(detail, key)
+    audit.record_write(actor=actor, action="subjects.subject_changed", obj=subject, summary=",".join(changed))
+    if {"first_name", "last_name", "name", "national_number", "kbo_number", "plate"} & set(changed):
+        _raise_hits_for(actor=actor, matches=selectors.matches_for(detail), trigger_kind="subject")
+    return detail
+
+
+def registry_search(*, actor, query: str, kind: str = ""):
+    """The registry search for pages and the API: the subjects the actor may
+    see that match ``query`` (see ``selectors.registry_matches``). Matches in
+    cases the actor does not see raise hits for their owners and are dropped:
+    the returned outcome is the same as when nothing matched elsewhere."""
+    from . import selectors
+
+    outcome = selectors.registry_matches(user=actor, query=query, kind=kind)
+    if outcome.unseen:
+        with transaction.atomic():
+            _raise_hits_for(actor=actor, matches=outcome.unseen, trigger_kind="search")
+    return selectors.SearchOutcome(results=outcome.results, unseen=[], error=outcome.error)
