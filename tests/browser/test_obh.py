@@ -11,6 +11,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ENFORCER = "handhaving@demo.schakel.test"
+ANALYST = "liec@demo.schakel.test"
 PASSWORD = "Schakel-demo-2026"
 CASES = ("Nachtwinkel met opvallend weinig klanten", "Carwash met overnachtende werknemers")
 
@@ -21,9 +22,9 @@ def _expect():
     return expect
 
 
-def _log_in(page, base_url):
+def _log_in(page, base_url, email=ENFORCER):
     page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(ENFORCER)
+    page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
 
@@ -99,3 +100,36 @@ def test_case_pages_on_a_phone_and_network_under_csp(demo_server, page_at, scree
     page_wide.wait_for_timeout(500)
     screenshot(page_wide, "cases-network-1280")
     assert page.csp_errors == [] and page_wide.csp_errors == []
+
+
+def test_linked_signal_shown_per_viewer_and_plan_status_step(demo_server, page_at, screenshot):
+    """The demo OBH case has a signal linked by the LIEC analyst, who sees it
+    in the signals app; the owner (city) sees only the reference and the note.
+    The owner then moves the intervention from planned to running."""
+    expect = _expect()
+    analyst = page_at(1280)
+    _log_in(analyst, demo_server.url, ANALYST)
+    analyst.goto(f"{demo_server.url}/casussen/")
+    analyst.get_by_role("row", name=re.compile(CASES[0])).get_by_role("link").first.click()
+    section = analyst.get_by_role("region", name="Gekoppelde signalen")
+    expect(section.get_by_role("link", name=re.compile(r"S-\d{6}"))).to_be_visible()
+    expect(section.get_by_text("Vaststelling ter plaatse bevestigt het patroon (demo).")).to_be_visible()
+    section.scroll_into_view_if_needed()
+    screenshot(analyst, "cases-linked-signals-liec-1280")
+
+    owner = page_at(1280)
+    _log_in(owner, demo_server.url)
+    owner.goto(analyst.url)
+    section = owner.get_by_role("region", name="Gekoppelde signalen")
+    expect(section.get_by_text("geen inzage in dit signaal")).to_be_visible()
+    expect(section.get_by_role("link", name=re.compile(r"S-\d{6}"))).to_have_count(0)
+    screenshot(owner, "cases-linked-signals-owner-1280")
+
+    owner.get_by_role("link", name="Plan van aanpak").click()
+    owner.get_by_role("combobox", name="Nieuwe status").first.select_option("running")
+    owner.get_by_role("textbox", name="Toelichting").first.fill("Brief aan de uitbater verstuurd")
+    owner.get_by_role("button", name="Wijzigen").first.click()
+    expect(owner.get_by_text("De status is gewijzigd.")).to_be_visible()
+    expect(owner.get_by_text("Brief aan de uitbater verstuurd")).to_be_visible()
+    screenshot(owner, "cases-plan-status-1280")
+    assert analyst.csp_errors == [] and owner.csp_errors == []
