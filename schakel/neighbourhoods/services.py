@@ -133,6 +133,11 @@ def _incident_apply(incident: Incident, *, address, lat, lon, location_label, **
         raise ValidationError(_("Geef datum en uur van het incident."))
     if timezone.is_naive(occurred_at):
         occurred_at = timezone.make_aware(occurred_at)
+    # The form has minute precision: an edit that keeps the minute keeps the
+    # stored time, so the history does not record a change nobody made.
+    occurred_at = occurred_at.replace(second=0, microsecond=0)
+    if incident.occurred_at and occurred_at == incident.occurred_at.replace(second=0, microsecond=0):
+        occurred_at = incident.occurred_at
     if occurred_at > timezone.now() + dt.timedelta(minutes=5):
         raise ValidationError(_("Een incident kan niet in de toekomst liggen."))
     radius = int(fields.get("radius_m") or 250)

@@ -28,9 +28,9 @@ def _no_overflow(page):
     assert scroll_width <= width, f"page is {scroll_width}px wide in a {width}px viewport"
 
 
-def _log_in(page, base_url):
+def _log_in(page, base_url, email=QRT):
     page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(QRT)
+    page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Aanmelden").click()
     page.wait_for_url(re.compile(r"/$"))
@@ -105,3 +105,39 @@ def test_qrt_activity_and_wijkschouw_at_360(demo_server, page_at, screenshot):
     _no_overflow(page)
     screenshot(page, "incidents-map-360")
     assert page.csp_errors == []
+
+
+def test_incident_history_at_360(demo_server, page_at, screenshot):
+    """The QRT lead edits an incident; the incident page shows the appended
+    history, with the internal-notes change only for readers of internal notes."""
+    from schakel.neighbourhoods.models import Incident, IncidentRevision
+
+    expect = _expect()
+    incident = Incident.objects.filter(is_demo=True, location_label="Kalverenstraat").get()
+    page = page_at(360, 740)
+    _log_in(page, demo_server.url, email="qrtlead@demo.schakel.test")
+    page.goto(demo_server.url + reverse("neighbourhoods:incident_edit", args=[incident.pk]))
+    page.get_by_label("Schade").fill("Voordeur vernield, ruiten van twee buren gebarsten.")
+    page.get_by_label("Interne notities").fill("Piste: conflict rond een verdwenen lading (demo).")
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Incident bijgewerkt.")).to_be_visible()
+    history = page.locator("#geschiedenis")
+    expect(history.get_by_role("heading", name="Geschiedenis")).to_be_visible()
+    expect(history.locator(".history__entry")).to_have_count(2)  # created by the seed, changed now
+    expect(history).to_contain_text("Voordeur vernield, ruiten van twee buren gebarsten.")
+    expect(history).to_contain_text("Piste: conflict rond een verdwenen lading (demo).")
+    expect(history).to_contain_text("Eva Demo-QRT-verantwoordelijke")
+    assert IncidentRevision.objects.filter(incident=incident).count() == 2
+    history.scroll_into_view_if_needed()
+    _no_overflow(page)
+    screenshot(page, "incident-history-360")
+
+    member = page_at(360, 740)
+    _log_in(member, demo_server.url)
+    member.goto(demo_server.url + reverse("neighbourhoods:incident_detail", args=[incident.pk]))
+    history = member.locator("#geschiedenis")
+    expect(history).to_contain_text("Voordeur vernield, ruiten van twee buren gebarsten.")
+    expect(history).not_to_contain_text("Piste: conflict")
+    _no_overflow(member)
+    screenshot(member, "incident-history-qrt-member-360")
+    assert page.csp_errors == [] and member.csp_errors == []

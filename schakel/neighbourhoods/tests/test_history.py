@@ -18,7 +18,7 @@ WHEN = timezone.now().replace(microsecond=0) - dt.timedelta(days=2)
 
 
 def incident_kwargs(**over):
-    return _incident_kwargs(occurred_at=WHEN, **over)
+    return _incident_kwargs(**{"occurred_at": WHEN, **over})
 
 
 @pytest.fixture
@@ -152,3 +152,21 @@ def test_qrt_activity_edits_are_appended(qrt_user):
     assert QrtActivity.objects.get(pk=activity.pk).duration_minutes == 90
     with pytest.raises(TypeError):
         QrtActivityRevision.objects.filter(activity=activity).delete()
+
+
+@pytest.mark.django_db
+def test_an_edit_at_the_forms_minute_precision_keeps_the_stored_time(lead, addresses):
+    incident = services.incident_create(actor=lead, address=addresses[0], **incident_kwargs())
+    # a record stored with seconds (imported, or from before the minute rule)
+    Incident.objects.filter(pk=incident.pk).update(occurred_at=WHEN.replace(second=37))
+    incident.refresh_from_db()
+    services.incident_update(
+        actor=lead, incident=incident, address=addresses[0], **incident_kwargs(occurred_at=WHEN.replace(second=0))
+    )
+    incident.refresh_from_db()
+    assert incident.occurred_at == WHEN.replace(second=37)
+    assert IncidentRevision.objects.filter(incident=incident).count() == 1
+    later = WHEN.replace(second=0) + dt.timedelta(minutes=5)
+    services.incident_update(actor=lead, incident=incident, address=addresses[0], **incident_kwargs(occurred_at=later))
+    rev = IncidentRevision.objects.filter(incident=incident).order_by("pk").last()
+    assert rev.changes == {"occurred_at": [WHEN.replace(second=37).isoformat(), later.isoformat()]}
