@@ -58,3 +58,15 @@ ROUTES = [
     # The address autocomplete of the establishment form (public register data).
     Route("subjects:address_options", signed_in(DENY, **REGISTRY), query="?q=Demo"),
 ]
+
+# --- REST API (schakel/subjects/api.py): the search of the registry page. ---
+# A visitor gets 403 (the API does not redirect to a login page); an invalid
+# national register number is a 400 with the form's message.
+ROUTES += [
+    Route("api:subject_search", signed_in(DENY, anonymous=403, **REGISTRY), query="?q=Demo+Uitbater-Fictief"),
+    Route(
+        "api:subject_search",
+        signed_in(DENY, anonymous=403, **dict.fromkeys(REGISTRY_USERS, 400)),
+        query="?q=12345678901",
+    ),
+]
