@@ -41,7 +41,9 @@ class SignalSerializer(serializers.ModelSerializer):
 
 
 class SignalCreateSerializer(serializers.Serializer):
-    category = serializers.SlugRelatedField(slug_field="code", queryset=Category.objects.filter(active=True))
+    category = serializers.SlugRelatedField(
+        slug_field="code", queryset=Category.objects.filter(active=True).select_related("parent")
+    )
     observed_at = serializers.DateTimeField()
     description = serializers.CharField(max_length=5000)
     lat = serializers.FloatField(required=False, allow_null=True)

@@ -231,24 +231,36 @@ def signal_create(
         )
         att.file.save(f.sha256[:16], ContentFile(f.data), save=False)
         att.save()
+    # The process receiver below updates this very object (no re-read) and
+    # links the instance to it.
+    token = _creating.set(signal)
+    try:
+        instance = workflows.instance_start(
+            actor=signal.reporter,
+            key=TRIAGE_PROCESS,
+            subject_type=SUBJECT,
+            subject_id=str(signal.pk),
+            data={"jeugd": youth},
+            team_overrides={INTAKE_LANE: team.pk} if team else None,
+            record=False,
+        )
+    finally:
+        _creating.reset(token)
+    # One audit event for the intake: the signal and the process it started.
     audit.record_write(
         actor=signal.reporter,
         action="signals.signal_created",
         obj=signal,
-        summary=f"channel {channel}, category {category.code}",
+        summary=(
+            f"channel {channel}, category {category.code}; process {instance.definition.key} "
+            f"v{instance.definition.version} instance {instance.pk} started"
+        ),
     )
-    instance = workflows.instance_start(
-        actor=signal.reporter,
-        key=TRIAGE_PROCESS,
-        subject_type=SUBJECT,
-        subject_id=str(signal.pk),
-        data={"jeugd": youth},
-        team_overrides={INTAKE_LANE: team.pk} if team else None,
-    )
-    signal.refresh_from_db()
-    signal.instance = instance
-    signal.save(update_fields=["instance"])
     return signal
+
+
+# The signal being created: the process receiver works on this object.
+_creating: contextvars.ContextVar[Signal | None] = contextvars.ContextVar("signals_creating", default=None)
 
 
 @receiver(workflows.process_advanced)
@@ -257,9 +269,13 @@ def _on_process(sender, instance: ProcessInstance, event: str, **kwargs) -> None
     youth process after routing to the OSP, feedback at the end."""
     if instance.subject_type != SUBJECT:
         return
-    signal = Signal.objects.select_related("category__parent", "team").filter(pk=int(instance.subject_id)).first()
+    signal = _creating.get()
+    if signal is None or str(signal.pk) != instance.subject_id:
+        signal = Signal.objects.select_related("category__parent", "team").filter(pk=int(instance.subject_id)).first()
     if signal is None:
         return
+    if signal.instance_id is None and instance.definition.key == TRIAGE_PROCESS:
+        signal.instance = instance
     now = timezone.now()
     data = instance.data
     key = instance.definition.key
@@ -290,14 +306,20 @@ def _on_process(sender, instance: ProcessInstance, event: str, **kwargs) -> None
             signal, Signal.Status.CLOSED_NO_FOLLOWUP if data.get("beslissing") == "geen_zorg" else Signal.Status.CLOSED
         )
         signal.closed_at = now
-    # The current step: the open work item of the signal's processes, if any.
-    item = (
-        WorkItem.objects.select_related("team__organisation")
-        .filter(instance_id__in={instance.pk, signal.instance_id, signal.youth_instance_id} - {None})
-        .filter(status=WorkItem.Status.OPEN)
-        .order_by("-pk")
-        .first()
-    )
+    # The current step: the open work item of the signal's processes, if any
+    # (the sender passes this instance's open items: no query when it is the
+    # signal's only process).
+    open_items = kwargs.get("open_items")
+    if open_items is not None and ({signal.instance_id, signal.youth_instance_id} - {None, instance.pk}) == set():
+        item = open_items[-1] if open_items else None
+    else:
+        item = (
+            WorkItem.objects.select_related("team__organisation")
+            .filter(instance_id__in={instance.pk, signal.instance_id, signal.youth_instance_id} - {None})
+            .filter(status=WorkItem.Status.OPEN)
+            .order_by("-pk")
+            .first()
+        )
     if item is None:
         signal.current_task = ""
         signal.task_due_at = None
@@ -320,7 +342,8 @@ def _on_process(sender, instance: ProcessInstance, event: str, **kwargs) -> None
                 )
             _event(signal, kind=SignalEvent.Kind.ASSIGNMENT, team=item.team, legal_ground=ground)
         if item.team_id:
-            SignalAccess.objects.get_or_create(signal=signal, team_id=item.team_id)
+            # One INSERT ... ON CONFLICT DO NOTHING (the pair is unique).
+            SignalAccess.objects.bulk_create([SignalAccess(signal=signal, team_id=item.team_id)], ignore_conflicts=True)
         signal.current_task = item.name
         signal.task_due_at = item.due_at
     signal.save()

@@ -8,8 +8,10 @@ create its record and starts the process as part of that write.
 
 from __future__ import annotations
 
+import contextvars
 import json
 from datetime import datetime
+from uuid import UUID
 
 import django.dispatch
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
@@ -34,7 +38,46 @@ from .models import LaneTeam, ProcessDefinition, ProcessInstance, Reminder, Work
 # "advanced", "completed"). Client apps (signals) react to the process here.
 process_advanced = django.dispatch.Signal()
 
-_serializer = BpmnWorkflowSerializer()
+# The spec a stored state is re-attached to while it is restored (see below).
+_attach_spec: contextvars.ContextVar = contextvars.ContextVar("workflows_attach_spec", default=None)
+
+
+class _SpeclessWorkflowConverter(BpmnWorkflowConverter):
+    """Stores a workflow without its spec (ADR 0303): definition versions are
+    never edited, so the spec is re-attached on load from the parsed, cached
+    definition. Saves serialising the spec on every step and ~80 % of the
+    stored JSON. States written before (with the spec inside) still load."""
+
+    def to_dict(self, workflow):
+        if workflow.subprocess_specs:  # not used by our diagrams; keep the full form
+            return super().to_dict(workflow)
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["spec"] = None
+        dct["subprocess_specs"] = {}
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):
+        if dct.get("spec") is not None:
+            return super().from_dict(dct)
+        spec = _attach_spec.get()
+        if spec is None:
+            raise ValueError("a state without its spec needs the definition's spec to load")
+        dct.pop("spec")
+        dct.pop("subprocess_specs", None)
+        workflow = self.target_class(spec, {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_serializer = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, BpmnWorkflow: _SpeclessWorkflowConverter})
+)
 
 PERM_MANAGE = "workflows.manage_processes"
 
@@ -117,33 +160,57 @@ def _lane_team_set(*, process_key, lane, team, actor=None) -> LaneTeam:
     return obj
 
 
+_definitions: dict[tuple, ProcessDefinition] = {}
+
+
 def latest_definition(key: str) -> ProcessDefinition:
-    definition = ProcessDefinition.objects.filter(key=key, is_active=True).order_by("-version").first()
-    if definition is None:
+    """The latest active version of ``key``. Versions are never edited, so the
+    row is cached per process; only its id is read each time (a new version
+    or a deactivation is seen at once)."""
+    row = (
+        ProcessDefinition.objects.filter(key=key, is_active=True)
+        .order_by("-version")
+        .values_list("pk", "created_at")
+        .first()
+    )
+    if row is None:
         raise DefinitionError(_("Er is geen actieve versie van proces %(key)s.") % {"key": key})
+    definition = _definitions.get(row)
+    if definition is None:
+        if len(_definitions) > 100:
+            _definitions.clear()
+        # The XML (tens of kB) is only read when the spec is not cached yet.
+        definition = _definitions[row] = ProcessDefinition.objects.defer("xml").get(pk=row[0])
     return definition
 
 
 # --- running ------------------------------------------------------------
 
 
-_specs: dict[int, object] = {}
+_specs: dict[tuple, object] = {}
 
 
 def _spec(definition: ProcessDefinition):
     """The parsed spec of a definition version. Versions are never edited, so
     the parse is cached per process (a spec is read-only once built and
     SpiffWorkflow shares one spec between many workflows)."""
-    spec = _specs.get(definition.pk)
+    # Keyed on (id, created_at): a test database that reuses an id after a
+    # rollback must not get another definition's spec.
+    cache_key = (definition.pk, definition.created_at)
+    spec = _specs.get(cache_key)
     if spec is None:
         if len(_specs) > 100:
             _specs.clear()
-        spec = _specs[definition.pk] = spec_for(definition.xml, definition.key)
+        spec = _specs[cache_key] = spec_for(definition.xml, definition.key)
     return spec
 
 
 def _load(instance: ProcessInstance) -> BpmnWorkflow:
-    wf = _serializer.deserialize_json(instance.state)
+    token = _attach_spec.set(_spec(instance.definition))
+    try:
+        wf = _serializer.deserialize_json(instance.state)
+    finally:
+        _attach_spec.reset(token)
     wf.script_engine = ENGINE
     return wf
 
@@ -164,16 +231,22 @@ def _parse_deadline(expr: str, start: datetime) -> datetime | None:
     return None
 
 
-def _team_for(instance: ProcessInstance, lane: str) -> Unit | None:
+def _team_id_for(instance: ProcessInstance, lane: str) -> int | None:
     override = instance.team_overrides.get(lane)
     if override:
-        return Unit.objects.filter(pk=override).first()
-    mapping = LaneTeam.objects.select_related("team").filter(process_key=instance.definition.key, lane=lane).first()
-    return mapping.team if mapping else None
+        return int(override)
+    return (
+        LaneTeam.objects.filter(process_key=instance.definition.key, lane=lane)
+        .values_list("team_id", flat=True)
+        .first()
+    )
 
 
 def _sync(instance: ProcessInstance, wf: BpmnWorkflow, *, now: datetime, event: str) -> None:
-    """Persist the workflow and bring work items, path, timers in line with it."""
+    """Persist the workflow and bring work items, path, timers in line with it.
+
+    A new instance (no pk yet) is inserted here, once, with its state."""
+    created = instance.pk is None
     nodes = instance.definition.meta.get("nodes", {})
     completed = [t for t in wf.get_tasks(state=TaskState.COMPLETED) if t.task_spec.bpmn_id]
     completed.sort(key=lambda t: t.last_state_change)
@@ -184,27 +257,15 @@ def _sync(instance: ProcessInstance, wf: BpmnWorkflow, *, now: datetime, event: 
     ready = [t for t in wf.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id in nodes]
     waiting = wf.get_tasks(state=TaskState.WAITING)
 
-    # Timers that fired since the last step become reminders.
+    # Timers that fired since the last step become reminders (written once the
+    # instance row exists).
+    fired = []
     for t in completed:
         node = nodes.get(t.task_spec.bpmn_id, {})
         key = str(t.id)
         if node.get("timer") and key not in instance.fired_timers:
             instance.fired_timers.append(key)
-            item = None
-            if node.get("attached_to"):
-                item = (
-                    instance.work_items.filter(bpmn_id=node["attached_to"]).order_by("-pk").first()
-                    if instance.pk
-                    else None
-                )
-            if instance.pk:
-                Reminder.objects.create(
-                    instance=instance,
-                    work_item=item,
-                    timer_id=t.task_spec.bpmn_id,
-                    label=node.get("name", ""),
-                    fired_at=now,
-                )
+            fired.append((t.task_spec.bpmn_id, node))
 
     next_timer = None
     for t in waiting:
@@ -230,12 +291,24 @@ def _sync(instance: ProcessInstance, wf: BpmnWorkflow, *, now: datetime, event: 
         event = "completed"
     instance.save()
 
-    open_items = {w.task_id: w for w in instance.work_items.filter(status=WorkItem.Status.OPEN)}
+    for bpmn_id, node in fired:
+        item = None
+        if node.get("attached_to") and not created:
+            item = instance.work_items.filter(bpmn_id=node["attached_to"]).order_by("-pk").first()
+        Reminder.objects.create(
+            instance=instance, work_item=item, timer_id=bpmn_id, label=node.get("name", ""), fired_at=now
+        )
+
+    open_items = {} if created else {w.task_id: w for w in instance.work_items.filter(status=WorkItem.Status.OPEN)}
     ready_ids = {str(t.id) for t in ready}
+    still_open = []
     for task_id, item in open_items.items():
         if task_id not in ready_ids:
             item.status = WorkItem.Status.CANCELLED
             item.save(update_fields=["status", "updated_at"])
+        else:
+            still_open.append(item)
+    new_items = []
     for t in ready:
         if str(t.id) in open_items:
             continue
@@ -243,16 +316,31 @@ def _sync(instance: ProcessInstance, wf: BpmnWorkflow, *, now: datetime, event: 
         if node["type"] not in ("userTask", "manualTask"):
             continue
         lane = node.get("lane", "")
-        WorkItem.objects.create(
-            instance=instance,
-            task_id=str(t.id),
-            bpmn_id=t.task_spec.bpmn_id,
-            name=node.get("name") or t.task_spec.bpmn_id,
-            lane=lane,
-            team=_team_for(instance, lane),
-            due_at=_parse_deadline(node["deadline"], now) if node.get("deadline") else None,
+        new_items.append(
+            WorkItem(
+                instance=instance,
+                task_id=str(t.id),
+                bpmn_id=t.task_spec.bpmn_id,
+                name=node.get("name") or t.task_spec.bpmn_id,
+                lane=lane,
+                team_id=_team_id_for(instance, lane),
+                due_at=_parse_deadline(node["deadline"], now) if node.get("deadline") else None,
+            )
         )
-    process_advanced.send(sender=ProcessInstance, instance=instance, event=event)
+    if len(new_items) == 1:
+        new_items[0].save()
+    elif new_items:
+        # One INSERT; PostgreSQL and SQLite return the primary keys.
+        WorkItem.objects.bulk_create(new_items)
+    # Receivers get the open items of this instance after the step, so they
+    # need not read them back.
+    process_advanced.send(
+        sender=ProcessInstance, instance=instance, event=event, open_items=sorted(still_open + new_items, key=_pk)
+    )
+
+
+def _pk(item) -> int:
+    return item.pk or 0
 
 
 def _run_engine(wf: BpmnWorkflow) -> None:
@@ -262,15 +350,24 @@ def _run_engine(wf: BpmnWorkflow) -> None:
         raise ValidationError(_("Het proces kon niet verder: %(err)s") % {"err": str(exc)[:300]}) from exc
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # part of the caller's write: no savepoint round trips
 def instance_start(
-    *, actor, key: str, subject_type: str, subject_id: str, data: dict | None = None, team_overrides: dict | None = None
+    *,
+    actor,
+    key: str,
+    subject_type: str,
+    subject_id: str,
+    data: dict | None = None,
+    team_overrides: dict | None = None,
+    record: bool = True,
 ) -> ProcessInstance:
     """Start the latest active version of process ``key`` for a record.
 
     No permission check: the caller's service has checked that ``actor`` may
     create the record. ``data`` seeds the process variables (keep it minimal,
     no personal data); ``team_overrides`` maps lane names to unit pks.
+    ``record=False``: the caller writes the audit event of its own write and
+    names the instance in it (one event instead of two for one action).
     """
     definition = latest_definition(key)
     wf = BpmnWorkflow(_spec(definition), script_engine=ENGINE)
@@ -283,14 +380,14 @@ def instance_start(
         team_overrides={k: v for k, v in (team_overrides or {}).items() if v},
         state="",
     )
-    instance.save()
     _sync(instance, wf, now=timezone.now(), event="started")
-    audit.record_write(
-        actor=actor,
-        action="workflows.instance_started",
-        obj=instance,
-        summary=f"{definition.key} v{definition.version}",
-    )
+    if record:
+        audit.record_write(
+            actor=actor,
+            action="workflows.instance_started",
+            obj=instance,
+            summary=f"{definition.key} v{definition.version}",
+        )
     return instance
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -70,6 +71,13 @@ def definition_detail(request, pk):
     )
 
 
+# bpmn-js's popups (align, replace, ...) draw SVG icons whose markup carries
+# style="..." attributes. Only this page allows inline style *attributes*; no
+# inline <style> element, no inline script (ADR 0304).
+MODELER_CSP = {"style-src-attr": ["'unsafe-inline'"]}
+
+
+@csp_update(MODELER_CSP)
 @login_required
 @permission_required("workflows.manage_processes", raise_exception=True)
 def definition_edit(request, pk):

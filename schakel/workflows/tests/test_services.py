@@ -159,3 +159,40 @@ def test_tick_command_reports(wf_seeded):
     out = StringIO()
     call_command("workflows_tick", stdout=out)
     assert "0 instances advanced" in out.getvalue()
+
+
+def test_state_is_stored_without_the_spec_and_reattached_on_load(wf_seeded):
+    import json
+
+    instance = _start()
+    state = json.loads(instance.state)
+    assert state["spec"] is None and state["subprocess_specs"] == {}
+    assert len(instance.state) < 8000  # the spec alone is larger than that
+    item = instance.work_items.get()
+    services.work_item_complete(actor=persona_user("triage"), item=item, choice="relevant")
+    instance.refresh_from_db()
+    assert instance.current == ["privacy"] and json.loads(instance.state)["spec"] is None
+
+
+def test_state_written_with_the_spec_still_loads(wf_seeded):
+    """Instances stored before the spec was stripped (full SpiffWorkflow JSON)."""
+    from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+
+    instance = _start()
+    wf = services._load(instance)
+    instance.state = BpmnWorkflowSerializer().serialize_json(wf)  # the stock format, spec included
+    instance.save(update_fields=["state"])
+    assert '"spec": {' in instance.state
+    item = instance.work_items.get()
+    services.work_item_complete(actor=persona_user("triage"), item=item, choice="relevant")
+    instance.refresh_from_db()
+    assert instance.current == ["privacy"]
+
+
+def test_start_without_record_leaves_the_audit_to_the_caller(wf_seeded):
+    before = AuditEvent.objects.count()
+    instance = _start(record=False)
+    assert AuditEvent.objects.count() == before
+    assert instance.work_items.get().team is not None
+    _start()
+    assert AuditEvent.objects.filter(action="workflows.instance_started").count() == 1

@@ -59,3 +59,24 @@ def test_lane_mapping_form(client, wf_seeded):
     bad = client.post(reverse("workflows:definition_detail", args=[d.pk]), {"lane": "Bestaat niet", "team": liec.pk})
     assert bad.status_code == 200
     assert LaneTeam.objects.filter(lane="Bestaat niet").count() == 0
+
+
+def test_only_the_modeler_page_allows_inline_style_attributes(client, wf_seeded):
+    """ADR 0304: style-src-attr 'unsafe-inline' on the modeler only; style
+    elements and scripts stay strict there, and other pages are unchanged."""
+    from schakel.core.tests.test_csp import _directives, assert_strict_csp
+
+    client.force_login(persona_user("beheerder"))
+    v1 = ProcessDefinition.objects.get(key="jongeren_vroegdetectie")
+    modeler = _directives(client.get(reverse("workflows:definition_edit", args=[v1.pk]))["Content-Security-Policy"])
+    assert modeler["style-src-attr"] == ["'unsafe-inline'"]
+    assert modeler["style-src"] == ["'self'"] and modeler["script-src"] == ["'self'"]
+    assert "style-src-elem" not in modeler
+    for url in (reverse("workflows:definition_detail", args=[v1.pk]), reverse("workflows:definition_list")):
+        response = client.get(url)
+        assert "style-src-attr" not in response["Content-Security-Policy"]
+        assert_strict_csp(response)
+    # A user without the permission gets no relaxed page either.
+    client.force_login(persona_user("coordinator"))
+    response = client.get(reverse("workflows:definition_edit", args=[v1.pk]))
+    assert response.status_code == 403 and "style-src-attr" not in response.get("Content-Security-Policy", "")
