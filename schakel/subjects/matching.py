@@ -247,15 +247,54 @@ class Match:
     reason: str
 
 
+def _parts(key: str) -> tuple[str, str, str]:
+    """(sorted tokens, tokens without spaces, compact form) of a normal form."""
+    toks, _, rest = key.partition("|")
+    return toks, toks.replace(" ", ""), rest.partition("|")[0]
+
+
+def score_many(key: str, keys: list[str], cutoff: float) -> dict[int, float]:
+    """``score(key, k)`` for every ``k`` in ``keys`` that reaches ``cutoff``,
+    as {position: score}. The three ratios of ``score`` each run in
+    rapidfuzz's C loop with the cutoff (a candidate passes when any of them
+    passes), so no Python loop runs over the candidates."""
+    q_toks, q_joined, q_compact = _parts(key)
+    if not q_toks or not keys:
+        return {}
+    parts = [_parts(k) for k in keys]
+    found: dict[int, float] = {}
+    columns = [(q_toks, [p[0] for p in parts], fuzz.token_sort_ratio), (q_joined, [p[1] for p in parts], fuzz.ratio)]
+    if q_compact:
+        columns.append((q_compact, [p[2] for p in parts], fuzz.ratio))
+    for query, choices, scorer in columns:
+        for _choice, value, i in process.extract(query, choices, scorer=scorer, score_cutoff=cutoff, limit=None):
+            if parts[i][0] and value > found.get(i, -1.0):
+                found[i] = value
+    return found
+
+
 class NameIndex:
     """An in-memory blocking index, the same algorithm as the database path
-    (used by benchmarks and batch duplicate detection)."""
+    (used by benchmarks and batch duplicate detection).
+
+    Two limits keep the slowest queries fast (ADR 0402):
+
+    - ``stop_limit``: a key shared by more subjects than this is a *stop key*
+      (e.g. the prefix of a very common first name); it does not block. A
+      token whose keys are all stop keys agrees with every candidate — the
+      score checks it — so blocking rests on the rarer tokens.
+    - ``max_candidates``: token agreements are collected from the smallest
+      posting lists first and collection stops once this many candidates are
+      found.
+    """
 
     _EMPTY: frozenset = frozenset()
 
-    def __init__(self):
+    def __init__(self, *, stop_limit: int | None = None, max_candidates: int | None = None):
         self._keys: dict[str, set[int]] = {}
         self._names: dict[int, str] = {}
+        self.stop_limit = stop_limit
+        self.max_candidates = max_candidates
 
     def add(self, subject_id: int, key: str) -> None:
         self._names[subject_id] = key
@@ -266,28 +305,49 @@ class NameIndex:
         return self._keys.get(k, self._EMPTY)
 
     def candidates(self, key: str) -> list[int]:
-        """Subjects agreeing with ``key`` on at least two tokens. Set
-        intersections run in C and cost the size of the smaller posting, so
-        a common first name does not make the query slow."""
+        """Subjects agreeing with ``key`` on at least two tokens (one for a
+        single-token name). With a stop limit, a token with a stop key counts
+        as agreeing and blocking uses the rarer tokens; when too few tokens
+        are rare (two very common names) all keys are used, cheapest first.
+        Set intersections run in C and cost the size of the smaller set."""
         groups = key_groups(key, query=True)
-        postings = [[self._posting(k) for k in group] for group in groups]
-        if min_tokens(groups) == 1:
-            return sorted({sid for p in (postings[0] if postings else ()) for sid in p})
+        if not groups:
+            return []
+        need = min_tokens(groups)
+        postings = [[p for p in map(self._posting, group) if p] for group in groups]
+        limit = self.stop_limit
+        if limit is not None:
+            # A token with any stop key cannot block: treat it as agreeing
+            # (a superset of the exact rule; the score decides).
+            common = [any(len(p) > limit for p in ps) for ps in postings]
+            rare = [ps for ps, c in zip(postings, common, strict=True) if ps and not c]
+            rare_need = max(1, need - sum(common))
+            if len(rare) >= rare_need:
+                return self._agreeing(rare, rare_need)
+        return self._agreeing(postings, need)
+
+    def _agreeing(self, postings: list[list[set[int]]], need: int) -> list[int]:
+        """Subjects in the postings of ``need`` (1 or 2) different tokens,
+        cheapest sets first, stopping at ``max_candidates``."""
+        cap = self.max_candidates
         found: set[int] = set()
-        for i, group_a in enumerate(postings):
-            for group_b in postings[i + 1 :]:
-                for a in group_a:
-                    for b in group_b:
-                        if a and b:
-                            found |= a & b
+        if need == 1:
+            for p in sorted((p for ps in postings for p in ps), key=len):
+                found |= p
+                if cap and len(found) >= cap:
+                    break
+            return sorted(found)
+        pairs = [(a, b) for i, pa in enumerate(postings) for pb in postings[i + 1 :] for a in pa for b in pb]
+        pairs.sort(key=lambda ab: min(len(ab[0]), len(ab[1])))
+        for a, b in pairs:
+            found |= a & b
+            if cap and len(found) >= cap:
+                break
         return sorted(found)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:
         cands = self.candidates(key)
-        found = []
-        for sid in prefilter(key, cands, [self._names[sid] for sid in cands], threshold):
-            s = score(key, self._names[sid])
-            if s >= threshold:
-                found.append(Match(sid, s, "name"))
-        found.sort(key=lambda m: -m.score)
+        scores = score_many(key, [self._names[sid] for sid in cands], threshold)
+        found = [Match(cands[i], s, "name") for i, s in scores.items()]
+        found.sort(key=lambda m: (-m.score, m.subject_id))
         return found[:limit]

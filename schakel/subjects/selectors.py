@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -18,20 +19,61 @@ from .models import Person, Subject, SubjectLink, SubjectNameKey
 
 MAX_CANDIDATES = 2000
 NAME_THRESHOLD = 88.0
+# A blocking key shared by more subjects than this is a stop key (ADR 0402):
+# it does not block, and a name token holding one counts as agreeing.
+STOP_LIMIT = 5000
+
+
+def _key_counts(keys: list[str], limit: int) -> dict[str, int]:
+    """How many subjects hold each key, counted up to ``limit + 1`` only, so
+    the probe costs at most ``limit`` index entries per key, however common
+    the key (portable SQL: a bounded sub-select per key)."""
+    if not keys:
+        return {}
+    table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
+    column = connection.ops.quote_name("key")
+    # Only quoted identifiers are formatted in; every value is a parameter.
+    one = (
+        f"SELECT CAST(%s AS VARCHAR(8)), (SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {column} = %s LIMIT %s) t)"  # noqa: S608
+    )
+    params: list = []
+    for k in keys:
+        params += [k, k, limit + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join([one] * len(keys)), params)
+        return dict(cursor.fetchall())
+
+
+def _blocking_plan(groups, counts: dict[str, int], limit: int):
+    """(groups to block on, how many must agree): tokens with a stop key count
+    as agreeing, unless too few rare tokens are left (two very common names)."""
+    need = matching.min_tokens(groups)
+    live = [tuple(k for k in g if counts.get(k)) for g in groups]
+    common = [any(counts.get(k, 0) > limit for k in g) for g in groups]
+    rare = [g for g, c in zip(live, common, strict=True) if g and not c]
+    rare_need = max(1, need - sum(common))
+    if len(rare) >= rare_need:
+        return rare, rare_need
+    return [g for g in live if g], need
 
 
 def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshold: float = NAME_THRESHOLD):
     """Subjects of ``kind`` whose name matches ``key`` (a matching normal form).
 
     Blocking: only subjects sharing enough blocking keys are scored, so the
-    cost depends on how common the name is, not on the size of the registry.
-    For persons a differing birth date lowers the score, an equal one raises it.
+    cost depends on how common the name is, not on the size of the registry;
+    stop keys (``STOP_LIMIT``) keep common names cheap. Scoring runs in
+    rapidfuzz's C loop. For persons a differing birth date lowers the score
+    by 20, an equal one raises it by 5.
     """
     groups = matching.key_groups(key, query=True)
     if not groups:
         return []
-    need = matching.min_tokens(groups)
-    # One flag per query token: does the subject share its prefix or suffix key?
+    counts = _key_counts(sorted({k for g in groups for k in g}), STOP_LIMIT)
+    groups, need = _blocking_plan(groups, counts, STOP_LIMIT)
+    if len(groups) < need:
+        return []
+    # One flag per query token: does the subject share any of its keys?
     flags = {
         f"t{i}": Max(Case(When(key__in=list(group), then=Value(1)), default=Value(0), output_field=IntegerField()))
         for i, group in enumerate(groups)
@@ -45,27 +87,27 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
         .filter(agreed__gte=need)
         .values_list("subject_id", flat=True)[:MAX_CANDIDATES]
     )
-    rows = (
+    rows = list(
         Subject.objects.filter(pk__in=candidate_ids, kind=kind, merged_into__isnull=True)
         .exclude(pk__in=list(exclude_ids))
         .values_list("pk", "match_key")
     )
+    # An equal birth date may lift a score by 5: keep those within reach.
+    cutoff = threshold - 5 if birth_date is not None else threshold
+    scores = matching.score_many(key, [k for _, k in rows], cutoff)
     births = {}
-    if kind == Subject.Kind.PERSON and birth_date is not None:
-        births = dict(Person.objects.filter(pk__in=candidate_ids).values_list("pk", "birth_date"))
-    rows = list(rows)
-    keep = set(matching.prefilter(key, [pk for pk, _ in rows], [k for _, k in rows], threshold - 5))
+    if kind == Subject.Kind.PERSON and birth_date is not None and scores:
+        ids = [rows[i][0] for i in scores]
+        births = dict(Person.objects.filter(pk__in=ids).values_list("pk", "birth_date"))
     found = []
-    for pk, other in rows:
-        if pk not in keep:
-            continue
-        s = matching.score(key, other)
+    for i, s in scores.items():
+        pk = rows[i][0]
         other_birth = births.get(pk)
         if birth_date is not None and other_birth is not None:
             s = min(100.0, s + 5) if other_birth == birth_date else s - 20
         if s >= threshold:
             found.append(matching.Match(pk, s, "name"))
-    found.sort(key=lambda m: -m.score)
+    found.sort(key=lambda m: (-m.score, m.subject_id))
     return found
 
 
