@@ -112,9 +112,17 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("alle")), *Signal.Status.choices])
     overdue = forms.BooleanField(label=_("Alleen over termijn"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(parent__isnull=True, active=True)
+        field = self.fields["category"]
+        field.queryset = Category.objects.filter(parent__isnull=True, active=True)
+        if categories is not None:
+            # The caller already read the (small) category table: offer the
+            # same choices without another query (validation still checks
+            # the submitted id against the queryset).
+            field.choices = [("", field.empty_label)] + [
+                (c.pk, c.name) for c in categories if c.parent_id is None and c.active
+            ]
 
 
 class InvitationForm(forms.Form):
