@@ -2,8 +2,9 @@
 query p50/p95 on SQLite and PostgreSQL next to an in-memory shapely STRtree on
 the same points (the lower bound), in one run.
 
-    python bench/places/run.py --rows 500000 [--pg postgres://postgres@127.0.0.1:5432/schakel_places]
+    python bench/places/run.py --rows 3500000 [--scale belgium] [--pg postgres://postgres@127.0.0.1:5432/schakel_bench_places]
 
+The default (200 000 rows, SQLite only) is the quick run of ``make bench``.
 Not a test: prints figures; docs/bench-places.md records the ones measured.
 """
 
@@ -25,16 +26,27 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_best  # noqa: E402
 
 
-def run_import(env: dict, path: str) -> tuple[float, float]:
-    """(seconds, peak RSS MB) of `manage.py import_addresses` in a fresh process."""
+def load() -> str:
+    """The 1/5/15-minute load average, printed next to every figure."""
+    return "load " + " ".join(open("/proc/loadavg").read().split()[:3])
+
+
+def pct(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * q))]
+
+
+def run_import(env: dict, path: str) -> tuple[float, float, float, float]:
+    """(wall seconds, peak RSS MB, CPU seconds, PostgreSQL backend CPU seconds)
+    of `manage.py import_addresses` in a fresh process."""
     subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, env=env, check=True)
     started = time.monotonic()
     proc = subprocess.run(
         [sys.executable, "-c", IMPORT_SNIPPET, path], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     )
     seconds = time.monotonic() - started
-    peak_kb = int(proc.stdout.strip().splitlines()[-1])
-    return seconds, peak_kb / 1024
+    *_, server, cpu, peak_kb = proc.stdout.strip().splitlines()
+    return seconds, int(peak_kb) / 1024, float(cpu), float(server)
 
 
 # Runs the import command and prints its own peak RSS (kB) as the last line.
@@ -43,9 +55,24 @@ import os, sys, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.settings")
 django.setup()
 from django.core.management import call_command
+from django.db import connection
 call_command("import_addresses", sys.argv[1], verbosity=0)
+# PostgreSQL does part of the work in its own backend process: add its CPU
+# seconds (/proc/<pid>/stat fields 14-15, in clock ticks).
+server = 0.0
+if connection.vendor == "postgresql":
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        stat = open(f"/proc/{c.fetchone()[0]}/stat").read().rsplit(")", 1)[1].split()
+    server = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+print(server)
 # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork+exec, so it would
 # report the benchmark parent's memory (the STRtree and the point arrays).
+# CPU seconds (user + system) of this process: on a shared machine the wall
+# clock also counts the time other jobs held the cores.
+import resource
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(ru.ru_utime + ru.ru_stime)
 print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
 """
 
@@ -57,14 +84,35 @@ from schakel.places.selectors import addresses_within
 pts = json.load(open(sys.argv[1]))
 for lat, lon in pts[:20]:
     list(addresses_within(lat=lat, lon=lon).values_list("pk", flat=True))
-times, hits = [], []
+from django.db import connection
+def server_cpu():
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        stat = open(f"/proc/{c.fetchone()[0]}/stat").read().rsplit(")", 1)[1].split()
+    return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+times, cpu, hits, full = [], [], [], []
+server0 = server_cpu()
 for lat, lon in pts:
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     ids = list(addresses_within(lat=lat, lon=lon).values_list("pk", flat=True))
     times.append((time.perf_counter() - t) * 1000)
+    cpu.append((time.process_time() - c) * 1000)
     hits.append(len(ids))
-times.sort()
-print(json.dumps({"p50": times[len(times)//2], "p95": times[int(len(times)*0.95)], "mean_hits": statistics.mean(hits), "hits": hits}))
+server_ms = (server_cpu() - server0) * 1000 / len(pts)
+# the same circles as the incident page reads them: whole Address objects
+# with street and municipality joined (reads table rows, not only the index;
+# most of the time is Django building three model objects per address).
+# The first 100 circles only: this part measures the ORM, not the index.
+for lat, lon in pts[:100]:
+    t = time.perf_counter()
+    list(addresses_within(lat=lat, lon=lon))
+    full.append((time.perf_counter() - t) * 1000)
+times.sort(); full.sort(); cpu.sort()
+print(json.dumps({"p50": times[len(times)//2], "p95": times[int(len(times)*0.95)], "full_p50": full[len(full)//2],
+                  "cpu_p50": cpu[len(cpu)//2], "cpu_p95": cpu[int(len(cpu)*0.95)], "server_ms": server_ms,
+                  "full_p95": full[int(len(full)*0.95)], "mean_hits": statistics.mean(hits), "hits": hits}))
 """
 
 
@@ -92,7 +140,9 @@ def main():
     ap.add_argument("--scale", default="flanders", choices=["flanders", "belgium"])
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--pg", default="", help="PostgreSQL URL (its database is dropped and recreated by migrate)")
-    ap.add_argument("--keep", default="", help="reuse this generated file")
+    ap.add_argument("--keep", default="", help="reuse this generated file (same --rows and --scale)")
+    ap.add_argument("--sqlite", default="", help="SQLite file to (re)create; default: in the temporary directory")
+    ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = ap.parse_args()
     import json
 
@@ -115,20 +165,34 @@ def main():
     qfile = tmp / "queries.json"
     qfile.write_text(json.dumps(qll))
     tree = strtree([(xs[i], ys[i]) for i in keep], qxy)
+    h = tree["hits"]
     print(
-        f"STRtree ({len(keep):,} points, build {tree['build_s']:.1f} s): p50 {tree['p50']:.3f} ms, p95 {tree['p95']:.3f} ms"
+        f"STRtree ({len(keep):,} points, build {tree['build_s']:.1f} s): p50 {tree['p50']:.3f} ms, "
+        f"p95 {tree['p95']:.3f} ms; addresses per 250 m circle: mean {sum(h) / len(h):.0f}, p50 {pct(h, 0.5)}, "
+        f"p95 {pct(h, 0.95)}, max {max(h)}; {load()}",
+        flush=True,
     )
 
-    targets = [("SQLite", f"sqlite:///{tmp / 'bench.sqlite3'}")]
+    print(f"file {path}; {load()}", flush=True)
+    targets = []
+    if not args.no_sqlite:
+        db = Path(args.sqlite or tmp / "bench.sqlite3")
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        targets.append(("SQLite", f"sqlite:///{db}"))
     if args.pg:
         targets.append(("PostgreSQL", args.pg))
     for name, url in targets:
         env = {**os.environ, "DATABASE_URL": url, "SCHAKEL_VAR_DIR": str(tmp)}
         if name == "PostgreSQL":
             subprocess.run([sys.executable, "-c", RESET_PG, url], cwd=ROOT, env=env, check=True)
-        seconds, peak = run_import(env, path)
+        before = load()
+        seconds, peak, cpu, server = run_import(env, path)
         print(
-            f"{name}: import {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s), peak RSS {peak:.0f} MB"
+            f"{name}: import {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s; "
+            f"CPU: importer {cpu:.1f} s" + (f" + PostgreSQL backend {server:.1f} s" if server else "") + "), "
+            f"peak memory (VmHWM) {peak:.0f} MB; {before} before, {load()} after",
+            flush=True,
         )
         out = subprocess.run(
             [sys.executable, "-c", QUERY_SNIPPET, str(qfile)],
@@ -141,9 +205,13 @@ def main():
         r = json.loads(out.stdout.strip().splitlines()[-1])
         same = sum(1 for a, b in zip(r["hits"], tree["hits"], strict=True) if a == b)
         print(
-            f"{name}: 250 m radius p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, mean {r['mean_hits']:.0f} addresses; "
-            f"ratio to STRtree p50 x{r['p50'] / tree['p50']:.0f}, p95 x{r['p95'] / tree['p95']:.0f}; "
-            f"same result count as STRtree for {same}/{len(r['hits'])} queries"
+            f"{name}: 250 m radius (ids) p50 {r['p50']:.2f} ms, p95 {r['p95']:.2f} ms, mean {r['mean_hits']:.0f} "
+            f"addresses; ratio to STRtree p50 x{r['p50'] / tree['p50']:.1f}, p95 x{r['p95'] / tree['p95']:.1f}; "
+            f"same result count as STRtree for {same}/{len(r['hits'])} queries; "
+            f"client-process CPU per query p50 {r['cpu_p50']:.2f} ms, p95 {r['cpu_p95']:.2f} ms"
+            + (f", PostgreSQL backend CPU mean {r['server_ms']:.2f} ms; " if r["server_ms"] else "; ")
+            + f"whole objects p50 {r['full_p50']:.2f} ms, p95 {r['full_p95']:.2f} ms; {load()}",
+            flush=True,
         )
 
 

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -223,6 +224,7 @@ class _Writer:
 
     def __init__(self, cursor):
         self.cursor = cursor
+        self.deferred: list[str] = []
         qn = connection.ops.quote_name
         self.table = qn(Address._meta.db_table)
         self.vendor = connection.vendor
@@ -289,7 +291,56 @@ class _Writer:
         cur.execute(f"DELETE FROM {STAGE}")  # noqa: S608
         return created, written - created, retired
 
+    def defer_indexes(self) -> None:
+        """On an empty table (a first import), drop the secondary indexes now
+        and build them once at the end: one sort instead of millions of
+        random-order B-tree inserts. The unique index on ``address_id`` (which
+        the upsert needs) and the primary key stay. Inside the import's
+        transaction, so a failed import rolls the drop back too (PostgreSQL
+        holds the table lock until commit; the table was empty)."""
+        if Address.objects.exists():
+            return
+        table = Address._meta.db_table
+        if self.vendor == "postgresql":
+            self.cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = %s AND i.schemaname = "
+                "current_schema() AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = "
+                "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+                [table],
+            )
+        else:
+            # sql IS NULL: the automatic indexes of UNIQUE / PRIMARY KEY
+            self.cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        for name, create_sql in self.cursor.fetchall():
+            self.deferred.append(create_sql)
+            self.cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+        if self.vendor == "postgresql":
+            # Foreign keys likewise: per row, PostgreSQL queues two deferred
+            # check events (7 M for Flanders) and runs them one by one at
+            # commit; re-adding the constraint checks all rows in one join.
+            self.cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'f'",
+                [self.table],
+            )
+            for name, definition in self.cursor.fetchall():
+                name = connection.ops.quote_name(name)
+                self.cursor.execute(f"ALTER TABLE {self.table} DROP CONSTRAINT {name}")
+                self.deferred.append(f"ALTER TABLE {self.table} ADD CONSTRAINT {name} {definition}")
+
     def close(self) -> None:
+        if self.deferred and self.vendor == "postgresql":
+            # The foreign keys are DEFERRABLE INITIALLY DEFERRED: run their
+            # pending checks now (CREATE INDEX refuses a table with pending
+            # trigger events), then defer again as Django expects.
+            self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            self.cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            self.cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        for sql in self.deferred:
+            self.cursor.execute(sql)
         self.cursor.execute(f"DROP TABLE {STAGE}")
         if self.vendor == "sqlite":
             self.cursor.execute(f"PRAGMA cache_size = {int(self._cache_size)}")
@@ -310,28 +361,17 @@ def _flush(batch: dict[str, tuple], caches: _Caches, writer: _Writer, result: Im
         caches.create_streets(new_streets)
     rows = []
     if current:
-        # one vectorised pyproj call per batch
-        xs, ys = geo._to_3812().transform([r[6] for _a, r in current], [r[5] for _a, r in current])
-        grid, factor, floor = geo.GRID_M, geo.CELL_FACTOR, math.floor
-        for (aid, r), x, y in zip(current, xs, ys, strict=True):
-            x, y = round(x, 2), round(y, 2)
+        # one vectorised pyproj call per batch; rounding and cells in numpy
+        lats = np.round(np.fromiter((r[5] for _a, r in current), float, len(current)), 7)
+        lons = np.round(np.fromiter((r[6] for _a, r in current), float, len(current)), 7)
+        xs, ys = geo._to_3812().transform(lons, lats)
+        xs, ys = np.round(xs, 2), np.round(ys, 2)
+        cells = (np.floor(xs / geo.GRID_M) * geo.CELL_FACTOR + np.floor(ys / geo.GRID_M)).astype(np.int64)
+        for (aid, r), lat, lon, x, y, cell in zip(
+            current, lats.tolist(), lons.tolist(), xs.tolist(), ys.tolist(), cells.tolist(), strict=True
+        ):
             rows.append(
-                (
-                    aid,
-                    streets[r[0]],
-                    r[1],
-                    r[2],
-                    r[3],
-                    r[4],
-                    r[10],
-                    round(r[5], 7),
-                    round(r[6], 7),
-                    x,
-                    y,
-                    floor(x / grid) * factor + floor(y / grid),  # == geo.cell_of(x, y)
-                    is_demo,
-                    Address.CURRENT,
-                )
+                (aid, streets[r[0]], r[1], r[2], r[3], r[4], r[10], lat, lon, x, y, cell, is_demo, Address.CURRENT)
             )
     stale = [(aid, *(None,) * 12, r[1]) for aid, r in batch.items() if r[0] is None]
     rows.extend(stale)
@@ -374,7 +414,23 @@ def import_addresses(
         ) from exc
     except csv.Error as exc:
         raise ImportFailed(_("Ongeldige CSV (%(err)s). Er is niets opgeslagen.") % {"err": exc}) from exc
+    if result.created + result.updated + result.retired and not connection.in_atomic_block:
+        _refresh_statistics()
     return result
+
+
+def _refresh_statistics() -> None:
+    """After a committed import: fresh planner statistics, and on PostgreSQL
+    the visibility map that lets radius queries stay index-only (VACUUM cannot
+    run inside a transaction, so callers inside one skip this; autovacuum
+    catches up later)."""
+    table = connection.ops.quote_name(Address._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+        elif connection.vendor == "sqlite":
+            cursor.execute("PRAGMA analysis_limit = 1000")
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _run(path, result, municipality, is_demo, max_rejected, batch_size, progress) -> None:
@@ -396,6 +452,7 @@ def _run(path, result, municipality, is_demo, max_rejected, batch_size, progress
         caches = _Caches()
         with connection.cursor() as cursor:
             writer = _Writer(cursor)
+            writer.defer_indexes()
             batch: dict[str, tuple] = {}
             line = 1
             for values in csv.reader(stream, delimiter=delimiter):

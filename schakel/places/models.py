@@ -57,7 +57,8 @@ class Address(models.Model):
     CURRENT = "current"
 
     address_id = models.CharField(_("adres-id"), max_length=200, unique=True)
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="addresses")
+    # no index of its own: places_addr_street_nr (street, house_number) covers it
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="addresses", db_index=False)
     municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="addresses")
     house_number = models.CharField(_("huisnummer"), max_length=20, blank=True)
     box_number = models.CharField(_("busnummer"), max_length=40, blank=True)

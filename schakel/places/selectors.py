@@ -15,10 +15,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FloatField, Q, QuerySet, Value
+from django.db.models import Count, FloatField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from . import geo
 from .models import Address, Area, Street
+
+# The squared distance as plain standard SQL (same on SQLite and PostgreSQL):
+# resolving the equivalent F() expression tree cost ~0.4 ms per query, a tenth
+# of the radius query's budget. Columns are qualified (joins may follow).
+_COL_X = f'"{Address._meta.db_table}"."x"'
+_COL_Y = f'"{Address._meta.db_table}"."y"'
+_DIST2_SQL = f"({_COL_X} - %s) * ({_COL_X} - %s) + ({_COL_Y} - %s) * ({_COL_Y} - %s)"
 
 
 def addresses_within_xy(*, x: float, y: float, radius_m: float = 250) -> QuerySet[Address]:
@@ -28,11 +36,10 @@ def addresses_within_xy(*, x: float, y: float, radius_m: float = 250) -> QuerySe
     ``cell IN (the cells the circle touches)`` plus the exact distance and the
     retired filter are all answered from the covering index
     ``places_addr_circle`` (ADR 0201); retired addresses are left out."""
-    dx = F("x") - Value(float(x), output_field=FloatField())
-    dy = F("y") - Value(float(y), output_field=FloatField())
+    x, y = float(x), float(y)
     return (
         Address.objects.filter(cell__in=geo.cells_in_circle(x, y, radius_m), retired_at__isnull=True)
-        .annotate(dist2=dx * dx + dy * dy)
+        .annotate(dist2=RawSQL(_DIST2_SQL, (x, x, y, y), output_field=FloatField()))  # noqa: S611 (constant SQL)
         .filter(dist2__lte=float(radius_m) ** 2)
         .select_related("street", "municipality")
         .order_by("dist2", "pk")

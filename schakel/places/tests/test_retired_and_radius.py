@@ -160,3 +160,31 @@ def geo_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+def _address_indexes():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Address._meta.db_table)
+    return {name for name, c in constraints.items() if c["index"] and not c["primary_key"]}
+
+
+@pytest.mark.django_db
+def test_first_import_builds_the_indexes_at_the_end_and_an_interrupted_one_keeps_them(tmp_path):
+    before = _address_indexes()
+    assert {"places_addr_circle", "places_addr_street_nr"} <= before
+    path = write(tmp_path, [row(n) for n in range(1, 40)])
+
+    def interrupt(result, line):
+        if result.read >= 20:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_addresses(path, batch_size=10, progress=interrupt)
+    assert _address_indexes() == before and Address.objects.count() == 0
+    assert import_addresses(path, batch_size=10).created == 39
+    assert _address_indexes() == before
+    # the radius query still finds them through the rebuilt index
+    a = Address.objects.get(address_id="https://example.test/adres/7")
+    assert a.pk in [b.pk for b in selectors.addresses_within_xy(x=a.x, y=a.y, radius_m=1)]
