@@ -289,3 +289,21 @@ def test_empty_post_shows_errors_and_saves_nothing(persona_client):
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert Walk.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_retired_address_is_flagged_on_incident_and_qrt_pages(persona_client):
+    incident = _demo_incident()
+    qrt = persona_user("qrt")
+    # the newest activity of today: first on the list
+    services.qrt_activity_create(
+        actor=qrt, kind="resident_contact", date=timezone.localdate(), duration_minutes=10, address=incident.address
+    )
+    url = reverse("neighbourhoods:incident_detail", args=[incident.pk])
+    client = persona_client("qrt")
+    body = client.get(url).content.decode()
+    assert incident.address.label in body and "adres opgeheven" not in body
+    assert "adres opgeheven" not in client.get(reverse("neighbourhoods:qrt_list")).content.decode()
+    Address.objects.filter(pk=incident.address_id).update(status="retired", retired_at=timezone.now())
+    assert "adres opgeheven" in client.get(url).content.decode()
+    assert "adres opgeheven" in client.get(reverse("neighbourhoods:qrt_list")).content.decode()
