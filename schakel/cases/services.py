@@ -82,7 +82,10 @@ def case_open(
     if not 3 <= len(title) <= 120:
         raise ValidationError({"title": _("Geef een neutrale titel van 3 tot 120 tekens.")})
     ground = _check_ground(legal_ground)
-    check_neutral_title(actor=actor, title=title)
+    from . import textmatch
+
+    title_matches = textmatch.matches_in_text(title, organisations=False)
+    check_neutral_title(actor=actor, title=title, matches=title_matches)
     now = timezone.now()
     case = Case.objects.create(
         case_type=case_type, title=title, legal_ground=ground, owner=actor, registered_at=now, is_demo=is_demo
@@ -92,7 +95,7 @@ def case_open(
         case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now, note=note[:500]
     )
     audit.record_write(actor=actor, action="cases.case_opened", obj=case, summary=f"type {case_type}")
-    _title_hits(actor=actor, title=title)
+    _hits_for(actor=actor, matches=title_matches, trigger_kind="case_title")
     return case
 
 
@@ -224,38 +227,49 @@ def signal_raise_hits(*, signal_id: int) -> int:
         )
 
 
-def title_names_known_person(*, actor, title: str, case: Case | None = None) -> bool:
-    """Does ``title`` contain the name (or the surname) of a person of ``case``
-    or of a person the actor already sees in his own cases? Matched on the
-    subjects app's normal forms, so accents, particles and spelling variants
-    do not slip through."""
+def title_names_known_person(*, actor, title: str, case: Case | None = None, matches: dict | None = None) -> bool:
+    """Does ``title`` contain the name (or the surname alone) of a person of
+    ``case`` or of a person the actor already sees in his own cases? Matched
+    on the subjects app's normal forms and blocking index, so accents,
+    particles and spelling variants do not slip through, and the cost follows
+    the title, not the number of persons the actor sees. ``matches`` are the
+    registry matches of the title if already computed."""
+    from django.db.models import Q
+
     from schakel.subjects import matching
     from schakel.subjects.models import Person
 
     from . import textmatch
 
-    visible = selectors.subjects_visible_to(user=actor).values("pk")
-    persons = Person.objects.filter(pk__in=visible, merged_into__isnull=True)
+    known = Q(pk__in=selectors.subjects_visible_to(user=actor).values("pk"))
     if case is not None:
-        persons = persons | Person.objects.filter(case_links__case=case)
-    title_tokens = set(matching.tokens(title)) | set(matching.tokens(title, surname=True))
-    title_keys = [k for run in textmatch.name_windows(title) for k in textmatch.person_splits(run)]
-    for _first, last, key in persons.distinct().values_list("first_name", "last_name", "match_key"):
+        known |= Q(case_links__case=case)
+    persons = Person.objects.filter(known, merged_into__isnull=True)
+    if matches is None:
+        matches = textmatch.matches_in_text(title, organisations=False)
+    if matches and persons.filter(pk__in=list(matches)).exists():
+        return True
+    # A surname alone ("Winkel Amrani"): candidates share a stored blocking
+    # key with a title token; the surname's tokens must all be in the title.
+    title_tokens = {t for t in (*matching.tokens(title), *matching.tokens(title, surname=True)) if len(t) >= 3}
+    if not title_tokens:
+        return False
+    keys = {k for t in title_tokens for k in matching.blocking_keys(f"{t}||")}
+    candidates = persons.filter(name_keys__key__in=keys).distinct().values_list("last_name", flat=True)
+    for last in candidates:
         surname = [t for t in matching.tokens(last, surname=True) if len(t) >= 3]
         if surname and all(t in title_tokens for t in surname):
-            return True
-        if key and any(matching.score(k, key) >= subject_selectors.NAME_THRESHOLD for k in title_keys):
             return True
     return False
 
 
-def check_neutral_title(*, actor, title: str, case: Case | None = None) -> None:
+def check_neutral_title(*, actor, title: str, case: Case | None = None, matches: dict | None = None) -> None:
     """Refuse a title naming a person the actor knows from his cases (or of
     this case). The rest of the registry is not used to refuse: a refusal
     would tell the actor that a person is registered in a circle he is not in
     (an existence oracle). A match there raises a silent hit for that case's
     owner instead (ADR 0401), after the case is saved."""
-    if title_names_known_person(actor=actor, title=title, case=case):
+    if title_names_known_person(actor=actor, title=title, case=case, matches=matches):
         raise ValidationError(
             {
                 "title": _(
@@ -264,14 +278,6 @@ def check_neutral_title(*, actor, title: str, case: Case | None = None) -> None:
                 )
             }
         )
-
-
-def _title_hits(*, actor, title: str) -> int:
-    from . import textmatch
-
-    return _hits_for(
-        actor=actor, matches=textmatch.matches_in_text(title, organisations=False), trigger_kind="case_title"
-    )
 
 
 @transaction.atomic

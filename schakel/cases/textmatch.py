@@ -42,17 +42,20 @@ def person_splits(words: list[str]) -> list[str]:
     return [k for k in keys if k.partition("|")[0]]
 
 
-def name_windows(text: str, *, max_words: int = 4) -> list[list[str]]:
-    """Runs of 2..4 words inside each fragment, whole short fragments first."""
+def fragments(text: str) -> list[list[str]]:
+    """The words of each comma/semicolon/bracket/"en"-separated fragment."""
+    return [words for words in (_words(f) for f in _SPLIT.split(text or "")) if words]
+
+
+def name_windows(text: str) -> list[list[str]]:
+    """Runs of 3 and 2 consecutive words inside each fragment (a name with
+    its particle, "Mohamed El Amrani", is at most three words here)."""
     out: list[list[str]] = []
     seen: set[tuple[str, ...]] = set()
-    for fragment in _SPLIT.split(text or ""):
-        words = _words(fragment)
-        if not words:
-            continue
-        runs = [words] if 2 <= len(words) <= max_words else []
+    for words in fragments(text):
+        runs = []
         for size in (3, 2):
-            runs += [words[i : i + size] for i in range(len(words) - size + 1)] if len(words) > size else []
+            runs += [words[i : i + size] for i in range(len(words) - size + 1)]
         for run in runs:
             key = tuple(w.lower() for w in run)
             if key not in seen:
@@ -90,17 +93,22 @@ def matches_in_text(text: str, *, organisations: bool = True) -> dict[int, match
             keep(m)
     lookups = 0
     for run in name_windows(text):
-        if lookups >= MAX_LOOKUPS:
-            break
         for key in person_splits(run):
+            if lookups >= MAX_LOOKUPS:
+                return found
             lookups += 1
             for m in subject_selectors.match_name(key=key, kind=Subject.Kind.PERSON):
                 keep(m)
-        if organisations and len(run) >= 2:
-            org_key = matching.organisation_key(" ".join(run))
-            if org_key.partition("|")[0]:
-                for kind in (Subject.Kind.ENTERPRISE, Subject.Kind.ESTABLISHMENT):
-                    lookups += 1
-                    for m in subject_selectors.match_name(key=org_key, kind=kind):
-                        keep(m)
+    if organisations:
+        # A business is named by a whole fragment ("Geheime Shisha BV").
+        for words in fragments(text):
+            org_key = matching.organisation_key(" ".join(words))
+            if len(words) > 6 or not org_key.partition("|")[0]:
+                continue
+            for kind in (Subject.Kind.ENTERPRISE, Subject.Kind.ESTABLISHMENT):
+                if lookups >= MAX_LOOKUPS:
+                    return found
+                lookups += 1
+                for m in subject_selectors.match_name(key=org_key, kind=kind):
+                    keep(m)
     return found

@@ -115,3 +115,24 @@ def test_plan_page_exit_goal_status(client, youth_goal, outreach):
     # A goal of another case through this case's URL: 404.
     other = reverse("cases:exit_goal_status", args=[youth_goal.case_id, youth_goal.pk + 999])
     assert client.post(other, {"to_status": "open"}).status_code == 404
+
+
+def test_plan_page_queries_do_not_grow_with_interventions_and_their_history(client, obh_case, enforcer, city):
+    from schakel.core.testing import assert_constant_queries
+
+    closure = LegalInstrument.objects.get(code="ngw-134quater")
+    client.force_login(enforcer)
+
+    def make_rows(n):
+        for _ in range(n):
+            row = services.intervention_add(
+                actor=enforcer,
+                case=obh_case,
+                track="administrative",
+                instrument=closure,
+                description="Sluiting",
+                responsible_organisation=city,
+            )
+            services.intervention_set_status(actor=enforcer, intervention=row, to_status="running", note="gestart")
+
+    assert_constant_queries(make_rows, lambda: client.get(reverse("cases:plan", args=[obh_case.pk])))
