@@ -12,6 +12,15 @@ class CasesConfig(AppConfig):
 
         register(NavItem("cases", _("Casussen"), "cases:list", "cases.view_case", order=400))
         register(NavItem("case_meetings", _("Overleggen"), "cases:meeting_list", "cases.view_meeting", order=410))
+        register(
+            NavItem(
+                "case_retention",
+                _("Bewaartermijnen casussen"),
+                "cases:retention_rules",
+                "cases.view_caseretentionrule",
+                order=84,
+            )
+        )
         from . import indicators, receivers  # noqa: F401 - connects the signal receiver
 
         indicators.register_all()

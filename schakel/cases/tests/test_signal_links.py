@@ -170,6 +170,8 @@ def test_link_and_unlink_pages(client, linker, linker_case, make_signal):
     client.force_login(linker)
     url = reverse("cases:signal_link", args=[linker_case.pk])
     assert client.get(url).status_code == 200
+    garbage = client.post(url, {"signal": "abc", "note": ""})
+    assert "Geef het nummer van het signaal, bv. S-000123." in garbage.content.decode()
     missing = client.post(url, {"signal": "S-999999", "note": ""})
     hidden_signal = make_signal(kind="youth")  # exists, but the linker may not see youth signals
     hidden = client.post(url, {"signal": hidden_signal.reference, "note": ""})
