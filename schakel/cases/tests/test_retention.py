@@ -192,3 +192,20 @@ def test_retention_rules_page(client, make_user, rules):
     rule = CaseRetentionRule.objects.get(case_type="obh")
     assert (rule.months_after_close, rule.legal_basis) == (72, "Protocolakkoord")
     assert AuditEvent.objects.filter(action="cases.retention_rule_saved", summary="60 -> 72 months").exists()
+
+
+def test_merged_duplicates_and_their_merge_rows_go_with_the_survivor(enforcer, ground, rules):
+    from schakel.subjects.models import SubjectMerge
+
+    case = services.case_open(actor=enforcer, case_type="obh", title="Pand met dubbels", legal_ground=ground)
+    first = subject_services.person_create(actor=enforcer, first_name="Piet", last_name="Fictief-Dubbel")
+    second = subject_services.person_create(actor=enforcer, first_name="Piet", last_name="Fictief-Dubbel")
+    services.case_subject_add(actor=enforcer, case=case, subject=first, role="operator")
+    services.case_subject_add(actor=enforcer, case=case, subject=second, role="involved")
+    subject_services.subject_merge(actor=enforcer, survivor=first, duplicate=second, reason="zelfde persoon")
+    assert SubjectMerge.objects.count() == 1 and Subject.objects.get(pk=second.pk).merged_into_id == first.pk
+    _close(case, enforcer, days_ago=61 * 31)
+    assert retention.retention_run() == 1
+    assert not Subject.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert not SubjectMerge.objects.exists()  # the merge snapshot held personal data too
+    assert CaseDeletionProof.objects.get().counts["subjects_deleted"] == 2
