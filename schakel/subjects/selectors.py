@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -83,8 +83,11 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
         SubjectNameKey.objects.filter(key__in=[k for g in groups for k in g])
         .values("subject_id")
         .annotate(**flags)
-        .annotate(agreed=agreed)
+        .annotate(agreed=agreed, shared=Count("pk"))
         .filter(agreed__gte=need)
+        # Most tokens agreeing, then most keys shared (an exact token shares
+        # all three) first, so the cap drops the weakest candidates.
+        .order_by("-agreed", "-shared", "subject_id")
         .values_list("subject_id", flat=True)[:MAX_CANDIDATES]
     )
     rows = list(

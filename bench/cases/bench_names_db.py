@@ -1,0 +1,132 @@
+"""The database path of name matching (``subjects.selectors.match_name``)
+against N persons stored as Subject/Person/SubjectNameKey rows.
+
+    .venv/bin/python -m bench.cases.bench_names_db --n 1000000 [--queries 200]
+
+Uses its own database: ``var/bench-names.sqlite3`` unless BENCH_DATABASE_URL
+is set (e.g. PostgreSQL ``schakel_bench_names``). The persons are generated
+once (the same synthetic population as bench_names) and topped up to --n on
+the next run; rows are written with plain SQL (COPY on PostgreSQL) because
+the services would take hours for a million persons. Each query is timed
+through ``match_name`` (key counts, grouped blocking query, scoring).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{ROOT / 'var' / 'bench-names.sqlite3'}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "schakel.settings")
+sys.path.insert(0, str(ROOT))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from schakel.subjects import matching, selectors  # noqa: E402
+from schakel.subjects.models import Subject  # noqa: E402
+
+from .bench_names import load, pct  # noqa: E402
+from .namegen import population, variants  # noqa: E402
+
+OFFSET = 10_000_000  # ids of bench persons, clear of anything else in the database
+
+
+def _copy(cursor, table: str, columns: list[str], rows) -> None:
+    if connection.vendor == "postgresql":
+        buf = io.StringIO()
+        for row in rows:
+            buf.write("\t".join("\\N" if v is None else str(v) for v in row) + "\n")
+        buf.seek(0)
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            copy.write(buf.read())
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def top_up(people, n: int) -> None:
+    have = Subject.objects.filter(pk__gte=OFFSET).count()
+    if have >= n:
+        return
+    print(f"writing persons {have:,} -> {n:,} ...", flush=True)
+    t0 = time.perf_counter()
+    now = timezone.now().isoformat()
+    batch = 20_000
+    while have < n:
+        size = min(batch, n - have)
+        ids = range(have, have + size)
+        keys = {i: matching.person_key(*people[i]) for i in ids}
+        with transaction.atomic(), connection.cursor() as cur:
+            _copy(
+                cur,
+                "subjects_subject",
+                ["id", "created_at", "updated_at", "kind", "match_key", "identifier", "is_demo"],
+                [(OFFSET + i, now, now, "person", keys[i][:300], "", True) for i in ids],
+            )
+            _copy(
+                cur,
+                "subjects_person",
+                ["subject_ptr_id", "first_name", "last_name", "national_number", "is_minor", "pseudonym"],
+                [(OFFSET + i, people[i][0], people[i][1], "", False, f"B-{i:09d}") for i in ids],
+            )
+            _copy(
+                cur,
+                "subjects_subjectnamekey",
+                ["subject_id", "key"],
+                [(OFFSET + i, k) for i in ids for k in sorted(matching.blocking_keys(keys[i]))],
+            )
+        have += size
+        if have % 200_000 == 0:
+            print(f"  {have:,} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    print(f"  {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    people = population(args.n)
+    top_up(people, args.n)
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE")
+    rng = random.Random(7)
+    sample = rng.sample(range(args.n), args.queries)
+    queries = [(i, matching.person_key(*variants(rng, *people[i]))) for i in sample]
+    selectors.match_name(key=queries[0][1], kind="person")  # warm up
+    times, counts, found = [], set(), 0
+    for i, key in queries:
+        with CaptureQueriesContext(connection) as ctx:
+            q0 = time.perf_counter()
+            result = selectors.match_name(key=key, kind="person", threshold=85.0)
+            times.append((time.perf_counter() - q0) * 1000)
+        counts.add(len(ctx.captured_queries))
+        target = people[i]
+        found += any(m.subject_id == OFFSET + i for m in result) or any(
+            people[m.subject_id - OFFSET] == target for m in result if m.subject_id >= OFFSET
+        )
+    print(
+        f"database: {connection.vendor}; persons: {args.n:,}; match_name: p50 {pct(times, 50):.1f} ms, "
+        f"p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms; queries per call {sorted(counts)}; "
+        f"target recall {found}/{len(queries)}; stop limit {selectors.STOP_LIMIT}, cap {selectors.MAX_CANDIDATES} "
+        f"({load()})",
+        flush=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
