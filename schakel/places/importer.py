@@ -187,9 +187,7 @@ class _Caches:
 
 ID_CHUNKS = (900, 90, 9, 1)
 
-# Columns of the staging table, in order; "status" says whether a row is a
-# current address (to upsert) or one the register no longer lists as current
-# (to flag, when it exists).
+# Columns of the staging table, in order (current addresses only).
 STAGE_COLS = (
     "address_id",
     "street_id",
@@ -234,16 +232,25 @@ class _Writer:
         # Identifiers are quoted model metadata; every value is a parameter.
         self.upsert_sql = (
             f"INSERT INTO {self.table} ({cols}, {qn('retired_at')}, {qn('updated_at')}) "  # noqa: S608
-            f"SELECT {cols}, NULL, %s FROM {STAGE} WHERE {qn('status')} = %s "
+            f"SELECT {cols}, NULL, %s FROM {STAGE} WHERE {qn('status')} = %s "  # the WHERE also lets SQLite parse ON CONFLICT
             f"ON CONFLICT ({qn('address_id')}) DO UPDATE SET {sets}, {qn('retired_at')} = NULL, "
             f"{qn('updated_at')} = excluded.{qn('updated_at')} WHERE {changed}"
         )
-        self.retire_sql = (
-            f"UPDATE {self.table} SET {qn('status')} = s.{qn('status')}, "  # noqa: S608
-            f"{qn('retired_at')} = COALESCE({self.table}.{qn('retired_at')}, %s), {qn('updated_at')} = %s "
-            f"FROM {STAGE} s WHERE s.{qn('status')} <> %s AND {self.table}.{qn('address_id')} = s.{qn('address_id')} "
-            f"AND {self.table}.{qn('status')} <> s.{qn('status')}"
-        )
+        # Flag stored addresses that the file lists with another status, by
+        # address_id (an index lookup each; a join against the staging table
+        # let PostgreSQL choose a scan of the whole table per batch).
+        st, ra, ua, aid = qn("status"), qn("retired_at"), qn("updated_at"), qn("address_id")
+        if self.vendor == "postgresql":
+            self.retire_sql = (
+                f"UPDATE {self.table} SET {st} = s.status, {ra} = COALESCE({self.table}.{ra}, %s), {ua} = %s "  # noqa: S608
+                f"FROM unnest(%s::text[], %s::text[]) AS s(address_id, status) "
+                f"WHERE {self.table}.{aid} = s.address_id AND {self.table}.{st} <> s.status"
+            )
+        else:
+            self.retire_sql = (
+                f"UPDATE {self.table} SET {st} = ?, {ra} = COALESCE({ra}, ?), {ua} = ? "  # noqa: S608
+                f"WHERE {aid} = ? AND {st} <> ?"
+            )
         self.stage_sql = f"INSERT INTO {STAGE} VALUES ({', '.join(['?'] * len(STAGE_COLS))})"  # noqa: S608
         if self.vendor == "postgresql":
             cursor.execute(
@@ -265,9 +272,10 @@ class _Writer:
             self._cache_size = cursor.fetchone()[0]
             cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KB}")
 
-    def write(self, rows: list[tuple], now) -> tuple[int, int, int]:
-        """Stage ``rows`` (STAGE_COLS tuples) and apply them; returns
-        (created, updated, retired)."""
+    def write(self, rows: list[tuple], stale: list[tuple[str, str]], now) -> tuple[int, int, int]:
+        """Upsert ``rows`` (STAGE_COLS tuples of current addresses) through the
+        staging table and flag the stored ones among ``stale`` ((address_id,
+        status) pairs); returns (created, updated, retired)."""
         cur = self.cursor
         if self.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {STAGE} ({', '.join(STAGE_COLS)}) FROM STDIN") as copy:
@@ -286,10 +294,15 @@ class _Writer:
             cur.execute(self.upsert_sql + " RETURNING id", [now, Address.CURRENT])
             ids = [r[0] for r in cur.fetchall()]
             written, created = len(ids), sum(1 for i in ids if i > max_before)
-        cur.execute(self.retire_sql, [now, now, Address.CURRENT])
-        retired = max(cur.rowcount, 0)
         cur.execute(f"DELETE FROM {STAGE}")  # noqa: S608
-        return created, written - created, retired
+        retired = 0
+        if stale and self.vendor == "postgresql":
+            cur.execute(self.retire_sql, [now, now, [a for a, _s in stale], [s for _a, s in stale]])
+            retired = cur.rowcount
+        elif stale:
+            cur.cursor.executemany(self.retire_sql, [(s, now, now, a, s) for a, s in stale])
+            retired = cur.cursor.rowcount
+        return created, written - created, max(retired, 0)
 
     def defer_indexes(self) -> None:
         """On an empty table (a first import), drop the secondary indexes now
@@ -373,9 +386,8 @@ def _flush(batch: dict[str, tuple], caches: _Caches, writer: _Writer, result: Im
             rows.append(
                 (aid, streets[r[0]], r[1], r[2], r[3], r[4], r[10], lat, lon, x, y, cell, is_demo, Address.CURRENT)
             )
-    stale = [(aid, *(None,) * 12, r[1]) for aid, r in batch.items() if r[0] is None]
-    rows.extend(stale)
-    created, updated, retired = writer.write(rows, connection.ops.adapt_datetimefield_value(timezone.now()))
+    stale = [(aid, r[1]) for aid, r in batch.items() if r[0] is None]
+    created, updated, retired = writer.write(rows, stale, connection.ops.adapt_datetimefield_value(timezone.now()))
     result.created += created
     result.updated += updated
     result.unchanged += len(current) - created - updated
