@@ -8,7 +8,10 @@ and gunicorn. Defaults: 1,000,000 signals, 2 gunicorn workers, 4 client threads.
         .venv/bin/python bench/run.py signals
 
 Knobs: BENCH_SIGNALS (rows to generate), BENCH_INTAKE (POSTs), BENCH_BARE,
-BENCH_QUEUE (GETs), BENCH_THREADS, BENCH_WORKERS, BENCH_PORT.
+BENCH_QUEUE (GETs), BENCH_SERIAL (queue GETs with one client; 0 = skip),
+BENCH_THREADS, BENCH_WORKERS, BENCH_PORT. Every line prints the load average
+and the gunicorn workers' CPU time per request (from /proc), which the other
+load on a shared machine does not inflate the way it inflates latency.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ QUEUE = int(os.environ.get("BENCH_QUEUE", "300"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
+SERIAL = int(os.environ.get("BENCH_SERIAL", "100"))
 OPEN_SHARE = 0.02  # share of signals with an open step
 
 
@@ -156,23 +160,54 @@ def request(method, path, cookie, token=None, body=None):
     return r.status, time.perf_counter() - t
 
 
+_server_pid = None
+
+
+def _worker_cpu() -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers: the
+    server's cost per request, which other load on the machine does not
+    inflate the way it inflates latency."""
+    if _server_pid is None:
+        return 0.0
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{_server_pid}/task/{_server_pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def run(label, n, fn):
+    cpu0 = _worker_cpu()
     t0 = time.perf_counter()
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(pool.map(lambda i: fn(i), range(n)))
     took = time.perf_counter() - t0
+    cpu_ms = (_worker_cpu() - cpu0) / n * 1000
     statuses = {}
     for st, _ in results:
         statuses[st] = statuses.get(st, 0) + 1
     lat = sorted(d for _, d in results)
     p50, p95 = statistics.median(lat) * 1000, lat[int(len(lat) * 0.95) - 1] * 1000
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(
-        f"{label}: {n} requests in {took:.1f} s = {n / took:.1f}/s; p50 {p50:.0f} ms, p95 {p95:.0f} ms; status {statuses}"
+        f"{label}: {n} requests in {took:.1f} s = {n / took:.1f}/s; p50 {p50:.0f} ms, p95 {p95:.0f} ms; "
+        f"worker CPU {cpu_ms:.1f} ms/request; status {statuses}; load average {load}",
+        flush=True,
     )
-    return n / took, p95
+    return n / took, p95, cpu_ms
 
 
 def main() -> None:
+    global _server_pid
+    print(f"start: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     setup_data()
     from schakel.signals.models import Signal
 
@@ -193,6 +228,7 @@ def main() -> None:
         cwd=ROOT,
         env=env,
     )
+    _server_pid = server.pid
     try:
         for _ in range(100):
             try:
@@ -212,20 +248,32 @@ def main() -> None:
         for _ in range(10):
             request("POST", "/bench/bare/", cookie, token, body)
             request("POST", "/api/v1/signals/signals/", cookie, token, body)
-        bare_rate, _ = run("bare JSON POST", BARE, lambda i: request("POST", "/bench/bare/", cookie, token, body))
-        intake_rate, _ = run(
+        bare_rate, _, bare_cpu = run(
+            "bare JSON POST", BARE, lambda i: request("POST", "/bench/bare/", cookie, token, body)
+        )
+        intake_rate, _, intake_cpu = run(
             "intake POST (API, process started)",
             INTAKE,
             lambda i: request("POST", "/api/v1/signals/signals/", cookie, token, body),
         )
         print(f"intake / bare = {intake_rate / bare_rate * 100:.1f} % (target >= 50 %)")
+        if intake_cpu:
+            print(f"worker CPU per request, bare / intake = {bare_cpu / intake_cpu * 100:.1f} %")
         tcookie, _t = session_cookie("triage@demo.schakel.test")
-        _r, p95 = run("triage queue page", QUEUE, lambda i: request("GET", "/signalen/wachtrij/", tcookie))
-        _r, p95f = run(
+        _r, p95, _c = run("triage queue page", QUEUE, lambda i: request("GET", "/signalen/wachtrij/", tcookie))
+        _r, p95f, _c = run(
             "triage queue page, overdue filter",
             QUEUE // 2,
             lambda i: request("GET", "/signalen/wachtrij/?overdue=on", tcookie),
         )
+        if SERIAL:
+            # One client at a time: the service time without queueing behind
+            # the other client threads (4 clients on 2 workers double p50).
+            global THREADS
+            THREADS = 1
+            _r, p95s, _c = run(
+                "triage queue page, one client", SERIAL, lambda i: request("GET", "/signalen/wachtrij/", tcookie)
+            )
         print(f"queue p95 {p95:.0f} ms (target <= 150 ms); signals in database: {Signal.objects.count():,}")
     finally:
         server.terminate()
