@@ -69,14 +69,18 @@ def _drop_revisions(model, revisions, fields: set[str]) -> None:
 
 def _qrt_notes(months: int, now: datetime, dry_run: bool) -> int:
     rule = f"{Code.QRT_NOTES}={months}"
+    # Candidates: notes, or a contact still pinned to an address or a point; the
+    # exact point test (already rounded?) is done below, it is not portable SQL.
     qs = (
         QrtActivity.objects.filter(date__lt=cutoff(now, months).date())
-        .filter(~Q(notes="") | Q(kind__in=CONTACT_KINDS, address__isnull=False))
+        .filter(
+            ~Q(notes="")
+            | Q(kind__in=CONTACT_KINDS, address__isnull=False)
+            | Q(kind__in=CONTACT_KINDS, lat__isnull=False)
+        )
         .select_related("address__street")
         .order_by("pk")
     )
-    if dry_run:
-        return qs.count()
     n = 0
     for activity in qs.iterator(chunk_size=500):
         fields, content = [], []
@@ -84,20 +88,30 @@ def _qrt_notes(months: int, now: datetime, dry_run: bool) -> int:
             fields.append("notes")
             content.append(activity.notes)
             activity.notes = ""
-        if activity.kind in CONTACT_KINDS and activity.address_id:
-            fields += ["address", "lat", "lon"]
-            content.append(activity.address.label)
-            # Keep the activity on the map at block level (~100 m), not at the door.
-            activity.address = None
-            if activity.lat is not None:
+        if activity.kind in CONTACT_KINDS:
+            if activity.address_id:
+                fields.append("address")
+                content.append(activity.address.label)
+                activity.address = None
+            # Keep the contact on the map at block level (~100 m), not at the door.
+            if activity.lat is not None and (round(activity.lat, 3), round(activity.lon, 3)) != (
+                activity.lat,
+                activity.lon,
+            ):
+                fields += ["lat", "lon"]
+                content.append(f"{activity.lat},{activity.lon}")
                 activity.lat, activity.lon = round(activity.lat, 3), round(activity.lon, 3)
+        if not fields:
+            continue
+        n += 1
+        if dry_run:
+            continue
         activity.save(update_fields=["notes", "address", "lat", "lon", "updated_at"])
         _drop_revisions(QrtActivityRevision, activity.revisions.all(), set(fields))
         QrtActivityRevision.objects.create(
             activity=activity, by=None, action=Revision.Action.RETENTION, changes={f: [None, None] for f in fields}
         )
         _proof(rule=rule, obj=activity, record_date=activity.date, fields=fields, content=content, now=now)
-        n += 1
     return n
 
 

@@ -170,3 +170,29 @@ def test_an_edit_at_the_forms_minute_precision_keeps_the_stored_time(lead, addre
     services.incident_update(actor=lead, incident=incident, address=addresses[0], **incident_kwargs(occurred_at=later))
     rev = IncidentRevision.objects.filter(incident=incident).order_by("pk").last()
     assert rev.changes == {"occurred_at": [WHEN.replace(second=37).isoformat(), later.isoformat()]}
+
+
+@pytest.mark.django_db
+def test_incident_page_queries_do_not_grow_with_the_history(persona_client):
+    from schakel.core.testing import assert_constant_queries
+
+    incident = Incident.objects.filter(is_demo=True).order_by("pk").first()
+    lead = persona_user("qrtlead")
+    client = persona_client("liec")
+    url = reverse("neighbourhoods:incident_detail", args=[incident.pk])
+    data = {f: getattr(incident, f) for f in ("kind", "occurred_at", "public_summary", "radius_m")}
+    counter = iter(range(1000))
+
+    def edits(n):
+        for _ in range(n):
+            i = next(counter)
+            services.incident_update(
+                actor=lead,
+                incident=incident,
+                address=incident.address,
+                damage=f"schade {i}",
+                internal_notes=f"notitie {i}",
+                **data,
+            )
+
+    assert_constant_queries(edits, lambda: client.get(url))

@@ -57,7 +57,7 @@ def _activity(user, days_ago, **over):
 @pytest.mark.django_db
 def test_qrt_notes_and_contact_addresses_erased_after_period_with_proof(rules, qrt_user, addresses):
     old_contact = _activity(
-        qrt_user, 400, kind="resident_contact", address=addresses[0], notes="Mevrouw X, nr 5, bang", residents_reached=1
+        qrt_user, 400, kind="resident_contact", address=addresses[1], notes="Mevrouw X, nr 5, bang", residents_reached=1
     )
     services.qrt_activity_update(
         actor=qrt_user,
@@ -65,7 +65,7 @@ def test_qrt_notes_and_contact_addresses_erased_after_period_with_proof(rules, q
         kind="resident_contact",
         date=old_contact.date,
         duration_minutes=45,
-        address=addresses[0],
+        address=addresses[1],
         notes="Mevrouw X, nr 5, bang; tweede bezoek",
         residents_reached=1,
     )
@@ -89,7 +89,11 @@ def test_qrt_notes_and_contact_addresses_erased_after_period_with_proof(rules, q
     assert "Mevrouw" not in str([r.changes for r in revs])
     proof = RetentionProof.objects.get(object_type="neighbourhoods.qrtactivity", object_id=old_contact.pk)
     assert proof.rule == "qrt_notes=12" and proof.fields == "notes,address,lat,lon"
-    expected = hashlib.sha256(b"Mevrouw X, nr 5, bang; tweede bezoek\x1f" + addresses[0].label.encode())
+    expected = hashlib.sha256(
+        "\x1f".join(
+            ["Mevrouw X, nr 5, bang; tweede bezoek", addresses[1].label, f"{addresses[1].lat},{addresses[1].lon}"]
+        ).encode()
+    )
     assert proof.content_sha256 == expected.hexdigest()
     assert proof.record_month == old_contact.date.strftime("%Y-%m")
     event = AuditEvent.objects.get(action="neighbourhoods.retention_erased", object_id=str(old_contact.pk))
@@ -203,3 +207,17 @@ def test_administrator_edits_a_retention_period(persona_client):
     assert event.actor == persona_user("beheerder") and "12->18" in event.summary
     with pytest.raises(PermissionDenied):
         services.retention_rule_save(actor=persona_user("qrt"), rule=rule, months=6, is_active=True)
+
+
+@pytest.mark.django_db
+def test_contact_pinned_to_a_point_is_rounded_once(rules, qrt_user):
+    point = {"lat": CENTRE[0] + 0.000123, "lon": CENTRE[1] + 0.000456}
+    contact = _activity(qrt_user, 400, kind="key_figure", **point)
+    presence = _activity(qrt_user, 400, **point)  # not a contact: the point stays exact
+    assert retention.retention_run(dry_run=True)["qrt_notes"] == 1
+    assert retention.retention_run()["qrt_notes"] == 1
+    contact.refresh_from_db()
+    assert (contact.lat, contact.lon) == (round(point["lat"], 3), round(point["lon"], 3))
+    assert QrtActivity.objects.get(pk=presence.pk).lat == point["lat"]
+    assert RetentionProof.objects.get(object_id=contact.pk).fields == "lat,lon"
+    assert retention.retention_run()["qrt_notes"] == 0  # already at block level: nothing more
