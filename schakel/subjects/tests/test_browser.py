@@ -16,7 +16,7 @@ ENFORCER = "handhaving@demo.schakel.test"
 PASSWORD = "Schakel-demo-2026"
 
 
-def test_registry_search_detail_and_establishment_with_register_address(demo_server, page_at, screenshot):
+def test_registry_search_detail_and_establishment_with_register_address(demo_server, page_at, screenshot):  # noqa: F811
     from playwright.sync_api import expect
 
     from schakel.subjects.models import Establishment
