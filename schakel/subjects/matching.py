@@ -273,6 +273,44 @@ def score_many(key: str, keys: list[str], cutoff: float) -> dict[int, float]:
     return found
 
 
+def stop_plan(groups, sizes, limit: int, need: int):
+    """Blocking without stop keys (ADR 0402): per token, keys shared by more
+    than ``limit`` subjects are dropped; a token whose prefix *and* suffix
+    keys are both stop keys counts as agreeing (a wildcard: the score checks
+    it). Returns (key groups to block on, how many must agree), or None when
+    fewer rare tokens are left than needed (then every key is used)."""
+    use, wildcards = [], 0
+    for group, group_sizes in zip(groups, sizes, strict=True):
+        if group_sizes[0] > limit and group_sizes[1] > limit:  # prefix and suffix keys
+            wildcards += 1
+            continue
+        kept = [k for k, n in zip(group, group_sizes, strict=True) if 0 < n <= limit]
+        if kept:
+            use.append(kept)
+    rare_need = max(1, need - wildcards)
+    return (use, rare_need) if len(use) >= rare_need else None
+
+
+def agreeing(postings: list[list[set[int]]], need: int, cap: int | None = None) -> list[int]:
+    """Subjects in the postings of ``need`` (1 or 2) different tokens
+    (``postings``: per token, the subject sets of its keys), cheapest sets
+    first, stopping once ``cap`` candidates are collected."""
+    found: set[int] = set()
+    if need == 1:
+        for p in sorted((p for ps in postings for p in ps), key=len):
+            found |= p
+            if cap and len(found) >= cap:
+                break
+        return sorted(found)
+    pairs = [(a, b) for i, pa in enumerate(postings) for pb in postings[i + 1 :] for a in pa for b in pb]
+    pairs.sort(key=lambda ab: min(len(ab[0]), len(ab[1])))
+    for a, b in pairs:
+        found |= a & b
+        if cap and len(found) >= cap:
+            break
+    return sorted(found)
+
+
 class NameIndex:
     """An in-memory blocking index, the same algorithm as the database path
     (used by benchmarks and batch duplicate detection).
@@ -306,9 +344,10 @@ class NameIndex:
 
     def candidates(self, key: str) -> list[int]:
         """Subjects agreeing with ``key`` on at least two tokens (one for a
-        single-token name). With a stop limit, a token with a stop key counts
-        as agreeing and blocking uses the rarer tokens; when too few tokens
-        are rare (two very common names) all keys are used, cheapest first.
+        single-token name). With a stop limit, stop keys do not block and a
+        token whose prefix and suffix keys are both stop keys counts as
+        agreeing (``stop_plan``); when too few tokens are left (two very
+        common names) every key is used. Pairs are intersected cheapest first.
         Set intersections run in C and cost the size of the smaller set."""
         groups = key_groups(key, query=True)
         if not groups:
@@ -317,33 +356,12 @@ class NameIndex:
         postings = [[p for p in map(self._posting, group) if p] for group in groups]
         limit = self.stop_limit
         if limit is not None:
-            # A token with any stop key cannot block: treat it as agreeing
-            # (a superset of the exact rule; the score decides).
-            common = [any(len(p) > limit for p in ps) for ps in postings]
-            rare = [ps for ps, c in zip(postings, common, strict=True) if ps and not c]
-            rare_need = max(1, need - sum(common))
-            if len(rare) >= rare_need:
-                return self._agreeing(rare, rare_need)
-        return self._agreeing(postings, need)
-
-    def _agreeing(self, postings: list[list[set[int]]], need: int) -> list[int]:
-        """Subjects in the postings of ``need`` (1 or 2) different tokens,
-        cheapest sets first, stopping at ``max_candidates``."""
-        cap = self.max_candidates
-        found: set[int] = set()
-        if need == 1:
-            for p in sorted((p for ps in postings for p in ps), key=len):
-                found |= p
-                if cap and len(found) >= cap:
-                    break
-            return sorted(found)
-        pairs = [(a, b) for i, pa in enumerate(postings) for pb in postings[i + 1 :] for a in pa for b in pb]
-        pairs.sort(key=lambda ab: min(len(ab[0]), len(ab[1])))
-        for a, b in pairs:
-            found |= a & b
-            if cap and len(found) >= cap:
-                break
-        return sorted(found)
+            sizes = [[len(self._posting(k)) for k in group] for group in groups]
+            plan = stop_plan(groups, sizes, limit, need)
+            if plan is not None:
+                use, rare_need = plan
+                return agreeing([[self._posting(k) for k in g] for g in use], rare_need, self.max_candidates)
+        return agreeing(postings, need, self.max_candidates)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:
         cands = self.candidates(key)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -44,57 +44,99 @@ def _key_counts(keys: list[str], limit: int) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def _blocking_plan(groups, counts: dict[str, int], limit: int):
-    """(groups to block on, how many must agree): tokens with a stop key count
-    as agreeing, unless too few rare tokens are left (two very common names)."""
+def _postings(keys) -> dict[str, set[int]]:
+    """The subjects holding each key: one read of the covering index
+    ``(key, subject)``, fetched without the ORM's per-row work."""
+    keys = list(keys)
+    out: dict[str, set[int]] = {}
+    if not keys:
+        return out
+    table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
+    column = connection.ops.quote_name("key")
+    marks = ", ".join(["%s"] * len(keys))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column}, subject_id FROM {table} WHERE {column} IN ({marks})", keys)  # noqa: S608
+        for k, subject_id in cursor.fetchall():
+            out.setdefault(k, set()).add(subject_id)
+    return out
+
+
+def _live_keys(ids: list[int], kind: str, exclude_ids) -> list[tuple[int, str]]:
+    """(id, match key) of the live subjects of ``kind`` among ``ids`` (plain
+    SQL: the ORM spends more time preparing thousands of ids than the
+    database spends reading them)."""
+    table = connection.ops.quote_name(Subject._meta.db_table)
+    exclude = set(exclude_ids)
+    rows: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 900):  # well under every engine's parameter limit
+            chunk = ids[start : start + 900]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, match_key FROM {table} WHERE id IN ({marks}) AND kind = %s AND merged_into_id IS NULL",  # noqa: S608
+                [*chunk, kind],
+            )
+            rows += [(pk, k) for pk, k in cursor.fetchall() if pk not in exclude]
+    return rows
+
+
+def name_candidates(key: str, *, limit: int | None = None, cap: int | None = None) -> list[int]:
+    """Subject ids agreeing with ``key`` (ADR 0402), the database twin of
+    ``NameIndex.candidates``: key counts are probed up to ``limit + 1``;
+    stop keys are not read (``matching.stop_plan``) unless too few rare
+    tokens are left; the agreement is computed on the posting sets in
+    Python, cheapest first, up to ``cap``."""
+    limit = STOP_LIMIT if limit is None else limit
+    cap = MAX_CANDIDATES if cap is None else cap
+    groups = matching.key_groups(key, query=True)
+    if not groups:
+        return []
+    counts = _key_counts(sorted({k for g in groups for k in g}), limit)
     need = matching.min_tokens(groups)
-    live = [tuple(k for k in g if counts.get(k)) for g in groups]
-    common = [any(counts.get(k, 0) > limit for k in g) for g in groups]
-    rare = [g for g, c in zip(live, common, strict=True) if g and not c]
-    rare_need = max(1, need - sum(common))
-    if len(rare) >= rare_need:
-        return rare, rare_need
-    return [g for g in live if g], need
+    plan = matching.stop_plan(groups, [[counts.get(k, 0) for k in g] for g in groups], limit, need)
+    if plan is None:
+        # Two very common names: every key, but the pairs are intersected by
+        # the database, which returns only the agreeing subjects.
+        use = [g for g in ([k for k in g if counts.get(k)] for g in groups) if g]
+        return _agreeing_in_database(use, cap) if len(use) >= need else []
+    use, need = plan
+    sets = _postings({k for g in use for k in g})
+    return matching.agreeing([[sets[k] for k in g if k in sets] for g in use], need, cap)
+
+
+def _agreeing_in_database(groups: list[list[str]], cap: int) -> list[int]:
+    """Subjects sharing a key with at least two of ``groups`` (for a single
+    group: any key), as INTERSECTs of the covering index, at most ``cap``."""
+    table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
+    column = connection.ops.quote_name("key")
+
+    def part(group):
+        return f"SELECT subject_id FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(group))})"  # noqa: S608
+
+    if len(groups) == 1:
+        sql, params = part(groups[0]), list(groups[0])
+    else:
+        pairs = [(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
+        sql = " UNION ".join(f"SELECT * FROM ({part(a)} INTERSECT {part(b)}) p{n}" for n, (a, b) in enumerate(pairs))  # noqa: S608
+        params = [k for a, b in pairs for k in (*a, *b)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT subject_id FROM ({sql}) agreeing LIMIT %s", [*params, cap])  # noqa: S608
+        return sorted(pk for (pk,) in cursor.fetchall())
 
 
 def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshold: float = NAME_THRESHOLD):
     """Subjects of ``kind`` whose name matches ``key`` (a matching normal form).
 
-    Blocking: only subjects sharing enough blocking keys are scored, so the
-    cost depends on how common the name is, not on the size of the registry;
-    stop keys (``STOP_LIMIT``) keep common names cheap. Scoring runs in
-    rapidfuzz's C loop. For persons a differing birth date lowers the score
-    by 20, an equal one raises it by 5.
+    Blocking: only subjects sharing enough blocking keys are scored
+    (``name_candidates``), so the cost depends on how common the name is, not
+    on the size of the registry; stop keys (``STOP_LIMIT``) keep common names
+    cheap. Scoring runs in rapidfuzz's C loop. For persons a differing birth
+    date lowers the score by 20, an equal one raises it by 5.
     """
-    groups = matching.key_groups(key, query=True)
-    if not groups:
+    candidate_ids = name_candidates(key)
+    if not candidate_ids:
         return []
-    counts = _key_counts(sorted({k for g in groups for k in g}), STOP_LIMIT)
-    groups, need = _blocking_plan(groups, counts, STOP_LIMIT)
-    if len(groups) < need:
-        return []
-    # One flag per query token: does the subject share any of its keys?
-    flags = {
-        f"t{i}": Max(Case(When(key__in=list(group), then=Value(1)), default=Value(0), output_field=IntegerField()))
-        for i, group in enumerate(groups)
-    }
-    agreed = sum((F(name) for name in flags), Value(0))
-    candidate_ids = list(
-        SubjectNameKey.objects.filter(key__in=[k for g in groups for k in g])
-        .values("subject_id")
-        .annotate(**flags)
-        .annotate(agreed=agreed, shared=Count("pk"))
-        .filter(agreed__gte=need)
-        # Most tokens agreeing, then most keys shared (an exact token shares
-        # all three) first, so the cap drops the weakest candidates.
-        .order_by("-agreed", "-shared", "subject_id")
-        .values_list("subject_id", flat=True)[:MAX_CANDIDATES]
-    )
-    rows = list(
-        Subject.objects.filter(pk__in=candidate_ids, kind=kind, merged_into__isnull=True)
-        .exclude(pk__in=list(exclude_ids))
-        .values_list("pk", "match_key")
-    )
+    rows = _live_keys(candidate_ids, kind, exclude_ids)
     # An equal birth date may lift a score by 5: keep those within reach.
     cutoff = threshold - 5 if birth_date is not None else threshold
     scores = matching.score_many(key, [k for _, k in rows], cutoff)

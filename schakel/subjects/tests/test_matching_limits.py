@@ -64,7 +64,10 @@ def test_database_path_with_stop_keys(monkeypatch):
     assert counts == {"pmhm": 4, "pamr": 1, "nothing": 0}  # counted up to limit + 1 only
     monkeypatch.setattr(selectors, "STOP_LIMIT", 3)
     assert [m.subject_id for m in selectors.match_name(key=key, kind="person")] == [target.pk]
-    groups, need = selectors._blocking_plan(
-        matching.key_groups(key, query=True), selectors._key_counts(sorted(matching.blocking_keys(key)), 3), 3
-    )
-    assert need == 1 and all(not k.startswith("pmh") for g in groups for k in g)
+    # "Mohamed" holds stop keys: it counts as agreeing, only "Amrani" blocks.
+    assert selectors.name_candidates(key, limit=3) == [target.pk]
+    # Without the stop limit the same single candidate agrees on both tokens.
+    assert selectors.name_candidates(key, limit=1000) == [target.pk]
+    peeters = [services.person_create(actor=actor, first_name="Mohamed", last_name="Peeters").pk for _ in range(4)]
+    # Two common tokens: every key is read, the exact rule applies.
+    assert selectors.name_candidates(matching.person_key("Mohammed", "Peeters"), limit=3) == peeters
