@@ -143,6 +143,9 @@ def main():
     ap.add_argument("--keep", default="", help="reuse this generated file (same --rows and --scale)")
     ap.add_argument("--sqlite", default="", help="SQLite file to (re)create; default: in the temporary directory")
     ap.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    ap.add_argument(
+        "--skip-import", action="store_true", help="query databases imported by an earlier run (--sqlite/--pg, --keep)"
+    )
     args = ap.parse_args()
     import json
 
@@ -150,7 +153,7 @@ def main():
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-places-"))
     path = args.keep or str(tmp / "best.csv.gz")
-    if not args.keep:
+    if not args.keep and not args.skip_import:
         t = time.monotonic()
         gen_best.generate(args.rows, path, args.scale)
         print(f"generated {args.rows:,} rows in {time.monotonic() - t:.1f} s")
@@ -178,22 +181,26 @@ def main():
     if not args.no_sqlite:
         db = Path(args.sqlite or tmp / "bench.sqlite3")
         for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
+            if not args.skip_import:
+                Path(f"{db}{suffix}").unlink(missing_ok=True)
         targets.append(("SQLite", f"sqlite:///{db}"))
     if args.pg:
         targets.append(("PostgreSQL", args.pg))
     for name, url in targets:
         env = {**os.environ, "DATABASE_URL": url, "SCHAKEL_VAR_DIR": str(tmp)}
-        if name == "PostgreSQL":
+        if name == "PostgreSQL" and not args.skip_import:
             subprocess.run([sys.executable, "-c", RESET_PG, url], cwd=ROOT, env=env, check=True)
         before = load()
-        seconds, peak, cpu, server = run_import(env, path)
-        print(
-            f"{name}: import {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s; "
-            f"CPU: importer {cpu:.1f} s" + (f" + PostgreSQL backend {server:.1f} s" if server else "") + "), "
-            f"peak memory (VmHWM) {peak:.0f} MB; {before} before, {load()} after",
-            flush=True,
-        )
+        if args.skip_import:
+            print(f"{name}: import skipped (database of an earlier run); {before}", flush=True)
+        else:
+            seconds, peak, cpu, server = run_import(env, path)
+            print(
+                f"{name}: import {args.rows:,} rows in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s; "
+                f"CPU: importer {cpu:.1f} s" + (f" + PostgreSQL backend {server:.1f} s" if server else "") + "), "
+                f"peak memory (VmHWM) {peak:.0f} MB; {before} before, {load()} after",
+                flush=True,
+            )
         out = subprocess.run(
             [sys.executable, "-c", QUERY_SNIPPET, str(qfile)],
             cwd=ROOT,
