@@ -79,6 +79,7 @@ def _qrt_notes(months: int, now: datetime, dry_run: bool) -> int:
             | Q(kind__in=CONTACT_KINDS, lat__isnull=False)
         )
         .select_related("address__street")
+        .prefetch_related("revisions")  # per chunk of the iterator: one query per 500 records
         .order_by("pk")
     )
     n = 0
@@ -165,6 +166,7 @@ def _incident_internal(months: int, now: datetime, dry_run: bool) -> int:
     qs = (
         Incident.objects.filter(occurred_at__lt=cutoff(now, months))
         .filter(~Q(internal_notes="") | ~Q(police_reference=""))
+        .prefetch_related("revisions")
         .order_by("pk")
     )
     if dry_run:
