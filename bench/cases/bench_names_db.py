@@ -98,7 +98,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--stop", type=int, default=None, help="override selectors.STOP_LIMIT (0: no stop keys)")
     args = parser.parse_args()
+    if args.stop is not None:
+        selectors.STOP_LIMIT = args.stop
     call_command("migrate", verbosity=0)
     people = population(args.n)
     top_up(people, args.n)

@@ -24,6 +24,15 @@ NAME_THRESHOLD = 88.0
 STOP_LIMIT = 5000
 
 
+def _in(column: str, values: list) -> tuple[str, list]:
+    """``column IN (...)`` as SQL and parameters. PostgreSQL gets one array
+    parameter (``= ANY``): thousands of literals cost it more to parse and
+    plan than to read. The only engine-specific SQL of the matching."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
 def _key_counts(keys: list[str], limit: int) -> dict[str, int]:
     """How many subjects hold each key, counted up to ``limit + 1`` only, so
     the probe costs at most ``limit`` index entries per key, however common
@@ -53,9 +62,9 @@ def _postings(keys) -> dict[str, set[int]]:
         return out
     table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
     column = connection.ops.quote_name("key")
-    marks = ", ".join(["%s"] * len(keys))
+    where, params = _in(column, keys)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {column}, subject_id FROM {table} WHERE {column} IN ({marks})", keys)  # noqa: S608
+        cursor.execute(f"SELECT {column}, subject_id FROM {table} WHERE {where}", params)  # noqa: S608
         for k, subject_id in cursor.fetchall():
             out.setdefault(k, set()).add(subject_id)
     return out
@@ -69,12 +78,12 @@ def _live_keys(ids: list[int], kind: str, exclude_ids) -> list[tuple[int, str]]:
     exclude = set(exclude_ids)
     rows: list[tuple[int, str]] = []
     with connection.cursor() as cursor:
-        for start in range(0, len(ids), 900):  # well under every engine's parameter limit
-            chunk = ids[start : start + 900]
-            marks = ", ".join(["%s"] * len(chunk))
+        step = (connection.features.max_query_params or 10_000) - 1  # the engine's parameter limit
+        for start in range(0, len(ids), step):
+            where, params = _in("id", ids[start : start + step])
             cursor.execute(
-                f"SELECT id, match_key FROM {table} WHERE id IN ({marks}) AND kind = %s AND merged_into_id IS NULL",  # noqa: S608
-                [*chunk, kind],
+                f"SELECT id, match_key FROM {table} WHERE {where} AND kind = %s AND merged_into_id IS NULL",  # noqa: S608
+                [*params, kind],
             )
             rows += [(pk, k) for pk, k in cursor.fetchall() if pk not in exclude]
     return rows
@@ -91,8 +100,10 @@ def name_candidates(key: str, *, limit: int | None = None, cap: int | None = Non
     groups = matching.key_groups(key, query=True)
     if not groups:
         return []
-    counts = _key_counts(sorted({k for g in groups for k in g}), limit)
     need = matching.min_tokens(groups)
+    if not limit:  # no stop keys: the database intersects every key
+        return _agreeing_in_database([list(g) for g in groups], cap) if len(groups) >= need else []
+    counts = _key_counts(sorted({k for g in groups for k in g}), limit)
     plan = matching.stop_plan(groups, [[counts.get(k, 0) for k in g] for g in groups], limit, need)
     if plan is None:
         # Two very common names: every key, but the pairs are intersected by
@@ -111,14 +122,15 @@ def _agreeing_in_database(groups: list[list[str]], cap: int) -> list[int]:
     column = connection.ops.quote_name("key")
 
     def part(group):
-        return f"SELECT subject_id FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(group))})"  # noqa: S608
+        where, params = _in(column, group)
+        return f"SELECT subject_id FROM {table} WHERE {where}", params  # noqa: S608
 
     if len(groups) == 1:
-        sql, params = part(groups[0]), list(groups[0])
+        sql, params = part(groups[0])
     else:
-        pairs = [(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
-        sql = " UNION ".join(f"SELECT * FROM ({part(a)} INTERSECT {part(b)}) p{n}" for n, (a, b) in enumerate(pairs))  # noqa: S608
-        params = [k for a, b in pairs for k in (*a, *b)]
+        pairs = [(part(a), part(b)) for i, a in enumerate(groups) for b in groups[i + 1 :]]
+        sql = " UNION ".join(f"SELECT * FROM ({a[0]} INTERSECT {b[0]}) p{n}" for n, (a, b) in enumerate(pairs))  # noqa: S608
+        params = [p for a, b in pairs for p in (*a[1], *b[1])]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT subject_id FROM ({sql}) agreeing LIMIT %s", [*params, cap])  # noqa: S608
         return sorted(pk for (pk,) in cursor.fetchall())
