@@ -19,9 +19,12 @@ from .models import Person, Subject, SubjectLink, SubjectNameKey
 
 MAX_CANDIDATES = 2000
 NAME_THRESHOLD = 88.0
-# A blocking key shared by more subjects than this is a stop key (ADR 0402):
-# it does not block, and a name token holding one counts as agreeing.
-STOP_LIMIT = 5000
+# Stop keys (ADR 0402): a blocking key shared by more subjects than this does
+# not block. 0 switches them off: the database intersects every key. Measured
+# at 1 M persons (docs/bench-cases.md) the stop keys were not faster on the
+# database path and lost recall (279-280/300 found against 287-289/300), so
+# they are off; set e.g. 5000 to try them on other data.
+STOP_LIMIT = 0
 
 
 def _in(column: str, values: list) -> tuple[str, list]:
@@ -141,8 +144,8 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
 
     Blocking: only subjects sharing enough blocking keys are scored
     (``name_candidates``), so the cost depends on how common the name is, not
-    on the size of the registry; stop keys (``STOP_LIMIT``) keep common names
-    cheap. Scoring runs in rapidfuzz's C loop. For persons a differing birth
+    on the size of the registry (optional stop keys: ``STOP_LIMIT``). Scoring
+    runs in rapidfuzz's C loop. For persons a differing birth
     date lowers the score by 20, an equal one raises it by 5.
     """
     candidate_ids = name_candidates(key)
