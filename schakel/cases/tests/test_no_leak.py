@@ -47,6 +47,7 @@ SECRET_STRINGS = [
     "30-07-1985",
     "VERSLAG-GEHEIM",
     "BESLUIT-GEHEIM",
+    "NOTITIE-GEHEIM",
 ]
 
 
@@ -70,7 +71,8 @@ def url_or_none(name, *args):
 
 @pytest.fixture
 def owner(make_user, city):
-    return make_user(OBH_PERMS + REGISTRY, org=city)
+    """Owns the secret case; sees every (non-youth) signal and may link them."""
+    return make_user(OBH_PERMS + REGISTRY + ["cases.link_signal", "signals.view_all_signals"], org=city)
 
 
 @pytest.fixture
@@ -107,11 +109,25 @@ def world(owner, observers, ground):
         participants=list(observers.values()),
     )
     item = services.meeting_item_add(actor=owner, meeting=meeting, case=shared)
-    return {"own": own, "shared": shared, "meeting": meeting, "shared_item": item}
+    # Each observer reported a signal; the owner will link them to the secret case.
+    from schakel.signals.models import Category, Signal
+
+    category = Category.objects.create(code="t-pand", name="Pand met kenmerken")
+    reported = {
+        name: Signal.objects.create(
+            reporter=user,
+            category=category,
+            observed_at=timezone.now() - dt.timedelta(days=1),
+            description=f"Melding van {name}: afgeplakte ramen.",
+        )
+        for name, user in observers.items()
+    }
+    return {"own": own, "shared": shared, "meeting": meeting, "shared_item": item, "signals": reported}
 
 
-def make_secret(owner, ground, meeting):
-    """The OBH case nobody else may learn of, with every kind of content."""
+def make_secret(owner, ground, meeting, signals=()):
+    """The OBH case nobody else may learn of, with every kind of content
+    (and the given signals linked to it)."""
     case = services.case_open(actor=owner, case_type="obh", title=SECRET_TITLE, legal_ground=ground)
     person = subject_services.person_create(
         actor=owner,
@@ -135,6 +151,8 @@ def make_secret(owner, ground, meeting):
     item = services.meeting_item_add(actor=owner, meeting=meeting, case=case)
     services.minutes_save(actor=owner, item=item, text="VERSLAG-GEHEIM over de uitbater", expected_version=0)
     services.decision_record(actor=owner, item=item, text="BESLUIT-GEHEIM: sluiting voorbereiden")
+    for signal in signals:
+        services.case_signal_link(actor=owner, case=case, signal=signal, note="NOTITIE-GEHEIM bij de melding")
     return {"case": case, "person": person, "shop": shop, "car": car, "item": item}
 
 
@@ -162,6 +180,9 @@ def observe(client, world, name):
         reverse("api:case_list") + "?q=Quirinuskaai",
         reverse("api:case_list") + "?type=obh&status=aangemeld",
         reverse("api:case_subjects", args=[own.pk]),
+        # The observer's own signal, which the owner links to the secret case.
+        reverse("signals:mine"),
+        reverse("signals:detail", args=[world["signals"][name].pk]),
     ]
     if name == "analyst":
         item = world["shared_item"]
@@ -204,13 +225,18 @@ def test_creating_a_case_changes_nothing_an_outsider_can_observe(client, world, 
     observer = observers[name]
     client.force_login(observer)
     before = observe(client, world, name)
-    secret = make_secret(owner, ground, world["meeting"])
+    secret = make_secret(owner, ground, world["meeting"], signals=world["signals"].values())
     client.force_login(observer)
     after = observe(client, world, name)
     assert after.keys() == before.keys()
+    # The observer's own pages and his signal answer (they are not refusals).
+    signal_page = reverse("signals:detail", args=[world["signals"][name].pk])
+    for url in (reverse("signals:mine"), signal_page, reverse("cases:detail", args=[world["own"][name].pk])):
+        assert before[url].startswith("200\n"), url
     for url in before:
         assert after[url] == before[url], f"the answer of {url} changed when a case the observer is not in appeared"
     assert_no_secret(after, typed=["Quirinuskaai", *search_queries()])
+    assert secret["case"].signal_links.count() == 3
     # Searching the secret case's subjects told the observer nothing, but its
     # owner got hits naming the observer as the one who triggered them.
     hits = Hit.objects.filter(case=secret["case"], triggered_by=observer)
