@@ -164,7 +164,7 @@ def measure(path_fn, repeat, client):
             times.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, (path, response.status_code)
         counts.add(len(ctx.captured_queries))
-    return times, counts
+    return times, counts, " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main():
@@ -190,8 +190,11 @@ def main():
         "case list, page 5": measure(lambda i: "/casussen/?page=5", args.repeat, client),
         "case page": measure(lambda i: f"/casussen/{mine[i % len(mine)]}/", args.repeat, client),
     }
-    for name, (times, counts) in results.items():
-        print(f"{name:22s} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  queries {sorted(counts)}")
+    for name, (times, counts, load) in results.items():
+        print(
+            f"{name:22s} p50 {pct(times, 50):6.1f} ms  p95 {pct(times, 95):6.1f} ms  queries {sorted(counts)}  "
+            f"(load average {load})"
+        )
 
 
 if __name__ == "__main__":
