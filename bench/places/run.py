@@ -176,7 +176,8 @@ def main():
         flush=True,
     )
 
-    print(f"file {path}; {load()}", flush=True)
+    if not args.skip_import:
+        print(f"file {path}; {load()}", flush=True)
     targets = []
     if not args.no_sqlite:
         db = Path(args.sqlite or tmp / "bench.sqlite3")
