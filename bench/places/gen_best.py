@@ -47,10 +47,10 @@ HEADER = [
 # Lambert 2008 box roughly covering Flanders / Belgium
 BOXES = {"flanders": (545_000, 655_000, 790_000, 720_000), "belgium": (545_000, 525_000, 790_000, 720_000)}
 # Peak address density of a town core. BeST counts every box number (flat) as
-# an address; the densest Brussels quarters hold roughly 15-20 k such addresses
-# per km², i.e. some 3-4 k in a 250 m circle. Without this cap the largest
-# synthetic towns reached ~90 k/km² (up to 18 k addresses in one 250 m circle,
-# p95 11 k), several times anything in Belgium.
+# an address; a rough estimate (not taken from the register) for the densest
+# Brussels quarters is 15-20 k such addresses per km², i.e. some 3-4 k in a
+# 250 m circle. Without this cap the densest synthetic circles reached
+# ~70-90 k/km² (up to 18 k addresses in one 250 m circle, p95 11 k).
 MAX_DENSITY_KM2 = 20_000
 
 
