@@ -96,7 +96,9 @@ def overlapping_streets(*, incidents) -> list[tuple[str, int]]:
                 by_cell.setdefault(cell, []).append(incident)
     hit_by: dict[int, set[int]] = {}
     names: dict[int, str] = {}
-    rows = Address.objects.filter(q).values_list("cell", "x", "y", "street_id", "street__name_nl")
+    rows = Address.objects.filter(q, retired_at__isnull=True).values_list(
+        "cell", "x", "y", "street_id", "street__name_nl"
+    )
     for cell, x, y, street_id, name in rows.iterator(chunk_size=5000):
         for incident in by_cell.get(cell, ()):
             dx, dy = x - incident.x, y - incident.y

@@ -34,6 +34,17 @@ def test_incident_create_and_circle(qrt_user, addresses):
 
 
 @pytest.mark.django_db
+def test_overlapping_streets_ignore_retired_addresses(qrt_user, addresses):
+    from schakel.places.models import Address
+
+    incident = services.incident_create(actor=qrt_user, address=addresses[0], **incident_kwargs())
+    small = services.incident_create(actor=qrt_user, lat=CENTRE[0], lon=CENTRE[1], **incident_kwargs(radius_m=100))
+    assert selectors.overlapping_streets(incidents=[incident, small]) == [("Bethaniënstraat", 2)]
+    Address.objects.filter(street__name_nl="Bethaniënstraat").update(status="retired", retired_at=timezone.now())
+    assert selectors.overlapping_streets(incidents=[incident, small]) == []
+
+
+@pytest.mark.django_db
 def test_incident_create_forbidden_without_permission(plain_user, addresses):
     with pytest.raises(PermissionDenied):
         services.incident_create(actor=plain_user, address=addresses[0], **incident_kwargs())
