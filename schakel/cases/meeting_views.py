@@ -17,12 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schakel.accounts.models import User
 from schakel.audit import services as audit
-from schakel.core.forms import posted
+from schakel.core.forms import apply_validation_error, posted
 from schakel.legal.decorators import code_accepted_required
 
 from . import forms, selectors, services
 from .models import ActionItem, CaseType, TwoPhaseFile
-from .views import _apply_errors
 
 
 @login_required
@@ -46,7 +45,7 @@ def meeting_create(request):
         try:
             meeting = services.meeting_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Het overleg is gepland."))
             return redirect("cases:meeting_detail", pk=meeting.pk)
@@ -148,7 +147,7 @@ def meeting_item(request, pk: int, item_pk: int):
                     request, "cases/meeting_item.html", _item_context(request, meeting, item, form, True), status=409
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_validation_error(form, exc)
             except PermissionDenied:
                 raise Http404 from None
             else:
@@ -293,7 +292,7 @@ def plan(request, pk: int):
                     messages.success(request, _("Het doel is toegevoegd aan het exitplan."))
                     return redirect("cases:plan", pk=case.pk)
         except ValidationError as exc:
-            _apply_errors(intervention_form if "i-track" in request.POST else exit_form, exc)
+            apply_validation_error(intervention_form if "i-track" in request.POST else exit_form, exc)
     return render(
         request,
         "cases/plan.html",
@@ -323,7 +322,7 @@ def twophase_list(request):
         try:
             services.twophase_propose(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Het dossier is voorgesteld."))
             return redirect("cases:twophase_list")

@@ -15,21 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from schakel.accounts.models import User
 from schakel.audit import services as audit
-from schakel.core.forms import posted
+from schakel.core.forms import apply_validation_error, posted
 from schakel.legal.decorators import code_accepted_required
 from schakel.subjects import services as subject_services
 from schakel.subjects.models import Subject
 
 from . import forms, selectors, services
 from .models import PARTICIPATE_PERMISSION, TRANSITIONS, CaseStatus, CaseType, Hit
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -73,7 +65,7 @@ def case_create(request):
         try:
             case = services.case_open(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("De casus is geopend. Voeg nu de leden van de kring toe."))
             return redirect("cases:detail", pk=case.pk)
@@ -159,7 +151,7 @@ def member_add(request, pk: int):
         try:
             services.case_member_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Het lid is toegevoegd aan de kring."))
             return redirect("cases:detail", pk=case.pk)
@@ -231,7 +223,7 @@ def subject_add(request, pk: int):
                     actor=request.user, case=case, subject=subject, role=form.cleaned_data["role"]
                 )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied:
             form.add_error(None, _("U mag geen subjecten registreren."))
         else:
@@ -268,7 +260,7 @@ def disclose(request, pk: int):
         try:
             services.case_summary_disclose(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("De verstrekking van de samenvatting is geregistreerd."))
             return redirect("cases:detail", pk=case.pk)
@@ -297,7 +289,7 @@ def link_add(request, pk: int):
                 valid_until=data["valid_until"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("De band is toegevoegd."))
             return redirect("cases:detail", pk=case.pk)
@@ -397,7 +389,7 @@ def signal_link(request, pk: int):
                 raise ValidationError({"signal": _("Er is geen signaal met dit nummer dat u mag inzien.")})
             services.case_signal_link(actor=request.user, case=case, signal=signal, note=form.cleaned_data["note"])
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied:
             form.add_error("signal", _("Er is geen signaal met dit nummer dat u mag inzien."))
         else:

@@ -12,3 +12,13 @@ def posted(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
+
+
+def apply_validation_error(form, exc) -> None:
+    """Show a service's ValidationError on the form: field errors on their
+    field when the form has it, everything else as a form-wide error."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.places import selectors as places
+from schakel.places.forms import AddressField as PlaceAddressField
 from schakel.places.models import Area
 
 from . import scoring
@@ -24,34 +24,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class AddressField(forms.CharField):
-    """Free text with autocomplete (a datalist filled by htmx); resolved to one
-    Address of the register on submit."""
+class AddressField(PlaceAddressField):
+    """The register address of an incident or QRT activity."""
 
-    def __init__(self, *, list_id: str = "address-options", **kwargs):
-        kwargs.setdefault("max_length", 200)
+    def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Adres"))
         kwargs.setdefault("help_text", _("Typ straat en huisnummer en kies uit de lijst."))
         super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {
-                "list": list_id,
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("places:address_search"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{list_id}",
-                "hx-swap": "innerHTML",
-            }
-        )
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        address = places.address_resolve(label=value)
-        if address is None:
-            raise forms.ValidationError(_("Onbekend adres: kies een adres uit de voorgestelde lijst."))
-        return address
 
 
 class PointMixin(forms.Form):

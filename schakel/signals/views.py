@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from schakel.audit import services as audit
 from schakel.core.exports import safe_row
-from schakel.core.forms import posted, posted_files
+from schakel.core.forms import apply_validation_error, posted, posted_files
 from schakel.legal import selectors as legal
 from schakel.places.models import Area
 from schakel.workflows.models import LaneTeam, WorkItem
@@ -35,14 +35,6 @@ from .forms import (
     RoutingRuleForm,
 )
 from .models import Category, Invitation, RoutingRule
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _signal_fields(data: dict) -> dict:
@@ -74,7 +66,7 @@ def intake(request):
         try:
             signal = services.signal_create(actor=request.user, **_signal_fields(form.cleaned_data))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("Signaal %(ref)s is geregistreerd. Bedankt.") % {"ref": signal.reference})
             return redirect("signals:mine")
@@ -411,7 +403,7 @@ def invitations(request):
         try:
             _inv, token = services.invitation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             link = request.build_absolute_uri(reverse("signals:partner", args=[token]))
             form = InvitationForm()
@@ -444,7 +436,7 @@ def partner(request, token):
         except services.InvitationError as exc:
             return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             return render(request, "signals/partner_done.html", {"reference": signal.reference})
     return render(request, "signals/partner.html", {"form": form, "invitation": invitation})

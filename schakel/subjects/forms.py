@@ -5,10 +5,9 @@ only parse the input."""
 from __future__ import annotations
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from schakel.places import selectors as places
+from schakel.places.forms import AddressField
 
 from .models import Subject
 
@@ -25,35 +24,18 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort"), choices=[("", _("Alle"))] + list(Subject.Kind.choices), required=False)
 
 
-class RegisterAddressField(forms.CharField):
+class RegisterAddressField(AddressField):
     """An address of the register, typed with the autocomplete of the places
     app (its search and options, served by ``subjects:address_options``; a
     datalist filled by htmx) and resolved to one ``places.Address``."""
 
-    def __init__(self, *, list_id: str = "address-options", **kwargs):
-        kwargs.setdefault("max_length", 200)
-        super().__init__(**kwargs)
-        self.widget.attrs.update(
-            {
-                "list": list_id,
-                "autocomplete": "off",
-                "hx-get": reverse_lazy("subjects:address_options"),
-                "hx-trigger": "input changed delay:250ms",
-                "hx-target": f"#{list_id}",
-                "hx-swap": "innerHTML",
-            }
+    def __init__(self, **kwargs):
+        kwargs.setdefault("search_url_name", "subjects:address_options")
+        kwargs.setdefault(
+            "unknown_message",
+            _("Onbekend adres: kies een adres uit de voorgestelde lijst, of vul het vrije adresveld in."),
         )
-
-    def clean(self, value):
-        value = super().clean(value)
-        if not value:
-            return None
-        address = places.address_resolve(label=value)
-        if address is None:
-            raise forms.ValidationError(
-                _("Onbekend adres: kies een adres uit de voorgestelde lijst, of vul het vrije adresveld in.")
-            )
-        return address
+        super().__init__(**kwargs)
 
 
 class PersonForm(forms.Form):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from schakel.audit import services as audit
-from schakel.core.forms import posted
+from schakel.core.forms import apply_validation_error, posted
 from schakel.legal.decorators import code_accepted_required
 
 from . import forms, selectors, services
@@ -30,14 +30,6 @@ KIND_SLUGS = {
     "inrichting": Subject.Kind.ESTABLISHMENT,
     "voertuig": Subject.Kind.VEHICLE,
 }
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -101,7 +93,7 @@ def create(request, kind: str):
         try:
             subject = services.subject_register(actor=request.user, kind=kind_value, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied:
             form.add_error(None, _("U mag geen subjecten registreren."))
         else:
@@ -135,7 +127,7 @@ def edit(request, pk: int):
         try:
             services.subject_update(actor=request.user, subject=subject, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
