@@ -95,7 +95,7 @@ def case_open(
         case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now, note=note[:500]
     )
     audit.record_write(actor=actor, action="cases.case_opened", obj=case, summary=f"type {case_type}")
-    _hits_for(actor=actor, matches=title_matches, trigger_kind="case_title")
+    raise_hits(actor=actor, matches=title_matches, trigger_kind="case_title")
     return case
 
 
@@ -168,11 +168,11 @@ def _raise_hits(*, actor, subject: Subject, trigger_kind: str) -> int:
     matched. Nothing is returned to the actor: the count is for tests and
     benchmarks only and never reaches a page."""
     matches = {m.subject_id: m for m in subject_selectors.matches_for(subject)}
-    return _hits_for(actor=actor, matches=matches, exact_ids={subject.pk}, trigger_kind=trigger_kind)
+    return raise_hits(actor=actor, matches=matches, exact_ids={subject.pk}, trigger_kind=trigger_kind)
 
 
-def _hits_for(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
-    """One open hit (and a notification to the owner) per matching subject in
+def raise_hits(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
+    """Hit/no-hit (ADR 0401), the one place that raises hits: one open hit (and a notification to the owner) per matching subject in
     a case ``actor`` cannot see. ``actor`` None (a partner's signal) sees no
     case, so every matching case gets a hit."""
     ids = set(matches) | set(exact_ids)
@@ -195,7 +195,7 @@ def _hits_for(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_
             trigger_kind=trigger_kind,
             trigger_reference=trigger_reference[:30],
             status=Hit.Status.NEW,
-            defaults={"reason": reason, "score": Decimal(str(round(score, 1)))},
+            defaults={"reason": reason, "score": Decimal(str(round(min(score, 100.0), 1)))},
         )
         if was_created:
             created += 1
@@ -222,7 +222,7 @@ def signal_raise_hits(*, signal_id: int) -> int:
         return 0
     with transaction.atomic():
         matches = textmatch.matches_in_text(signal.subjects_text)
-        return _hits_for(
+        return raise_hits(
             actor=signal.reporter, matches=matches, trigger_kind="signal", trigger_reference=signal.reference
         )
 

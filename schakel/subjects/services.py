@@ -342,48 +342,12 @@ _CREATORS = {
 
 
 def _raise_hits_for(*, actor, matches, trigger_kind: str) -> int:
-    """Hit/no-hit (ADR 0401) for matches found outside the actor's sight: every
-    case holding a matched subject that the actor is not a member of gets a
-    ``Hit`` for its owner and a notification without personal data. Nothing
-    goes back to the actor; the count is for tests only."""
-    from decimal import Decimal
+    """Hit/no-hit (ADR 0401) for matches outside the actor's sight, through
+    the cases app's one hit service. Nothing goes back to the actor; the
+    count is for tests only."""
+    from schakel.cases.services import raise_hits
 
-    from schakel.cases.models import CaseSubject, Hit, Notification
-    from schakel.cases.selectors import cases_visible_to
-
-    by_subject = {m.subject_id: m for m in matches}
-    if not by_subject:
-        return 0
-    rows = (
-        CaseSubject.objects.filter(subject_id__in=list(by_subject))
-        .exclude(case__in=cases_visible_to(user=actor))
-        .exclude(case__members__user=actor, case__members__removed_at__isnull=True)
-        .select_related("case")
-    )
-    created = 0
-    for row in rows:
-        match = by_subject[row.subject_id]
-        hit, was_created = Hit.objects.get_or_create(
-            case=row.case,
-            matched_subject_id=row.subject_id,
-            triggered_by=actor,
-            status=Hit.Status.NEW,
-            defaults={
-                "trigger_kind": trigger_kind,
-                "reason": match.reason,
-                "score": Decimal(str(round(min(match.score, 100.0), 1))),
-            },
-        )
-        if was_created:
-            created += 1
-            Notification.objects.create(
-                recipient=row.case.owner,
-                case=row.case,
-                kind="hit",
-                text=_("Hit: een subject van deze casus kwam overeen met een nieuwe registratie."),
-            )
-            audit.record_write(actor=actor, action="cases.hit_raised", obj=hit, summary=f"{match.reason} match")
-    return created
+    return raise_hits(actor=actor, matches={m.subject_id: m for m in matches}, trigger_kind=trigger_kind)
 
 
 @transaction.atomic
