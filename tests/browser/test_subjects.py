@@ -8,15 +8,13 @@ import re
 
 import pytest
 
-from tests.browser.conftest import browser, demo_server, page_at, screenshot  # noqa: F401 (fixtures)
-
 pytestmark = pytest.mark.browser
 
 ENFORCER = "handhaving@demo.schakel.test"
 PASSWORD = "Schakel-demo-2026"
 
 
-def test_registry_search_detail_and_establishment_with_register_address(demo_server, page_at, screenshot):  # noqa: F811
+def test_registry_search_detail_and_establishment_with_register_address(demo_server, page_at, screenshot):
     from playwright.sync_api import expect
 
     from schakel.subjects.models import Establishment
