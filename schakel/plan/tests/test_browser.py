@@ -7,7 +7,6 @@ Chromium missing: skipped, unless SCHAKEL_REQUIRE_BROWSER=1 (then it fails).
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -89,8 +88,6 @@ def test_coordinator_adds_measurement_and_sees_chart_change(live_server, transac
     page.goto(f"{live_server.url}/plan/opvolging/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Opvolging")
     page.screenshot(path=str(SHOTS / "plan-dashboard-1280.png"), full_page=True)
-    (ROOT / "docs" / "screenshots").mkdir(parents=True, exist_ok=True)
-    shutil.copy(SHOTS / "plan-dashboard-1280.png", ROOT / "docs" / "screenshots" / "plan-dashboard.png")
 
     page.set_viewport_size({"width": 360, "height": 800})
     for name, url in [
