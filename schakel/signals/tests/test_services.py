@@ -433,3 +433,20 @@ def test_intake_writes_one_audit_event_naming_the_process(make_signal, django_as
     assert f"instance {signal.instance_id} started" in events[0].summary
     assert "signaal_triage v1" in events[0].summary
     assert signal.access.filter(team=signal.team).exists()
+
+
+def test_retention_deletes_a_signal_that_had_a_deadline_reminder(make_signal, mailoutbox, monkeypatch):
+    """Reminder rows are append-only history but go with their signal."""
+    from schakel.signals.models import DeadlineReminder, DeletionProof
+
+    signal = make_signal(category="overlast")
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    later = item.due_at + timedelta(hours=1)
+    _forge_engine_clock(monkeypatch, later)
+    assert services.reminders_send(now=later, base_url="https://schakel.test") == 1
+    assert DeadlineReminder.objects.filter(signal=signal).exists()
+    signal = _complete(signal, "triage", "afsluiten", note="Geen feiten.")
+    assert services.retention_run(now=timezone.now() + timedelta(days=7 * 31)) == 1
+    assert not Signal.objects.filter(pk=signal.pk).exists()
+    assert not DeadlineReminder.objects.filter(signal_id=signal.pk).exists()
+    assert DeletionProof.objects.filter(signal_reference=signal.reference).exists()
