@@ -695,56 +695,60 @@ def twophase_decide(*, actor, row: TwoPhaseFile, phase: str, legal_ground: Legal
 # --- Status of interventions and exit-plan goals ------------------------------------
 
 
-@transaction.atomic
-def intervention_set_status(*, actor, intervention: Intervention, to_status: str, note: str = "") -> Intervention:
-    """Move an intervention along its flow (gepland -> lopend -> uitgevoerd /
-    niet uitgevoerd); the change is appended to its history."""
-    _member_or_deny(actor=actor, case=intervention.case, perm="change")
-    intervention = Intervention.objects.select_for_update().get(pk=intervention.pk)
-    if to_status not in INTERVENTION_TRANSITIONS.get(intervention.status, ()):
+def _step_status(*, actor, item, transitions: dict, history, history_fk: str, action: str, to_status: str, note: str):
+    """Move a plan item (intervention or exit goal) one allowed step along its
+    flow, append the step to its history and audit it."""
+    _member_or_deny(actor=actor, case=item.case, perm="change")
+    item = type(item).objects.select_for_update().get(pk=item.pk)
+    status = type(item).Status
+    if to_status not in transitions.get(item.status, ()):
         raise ValidationError(
             _("Van ‘%(a)s’ naar ‘%(b)s’ is geen toegelaten stap.")
-            % {
-                "a": Intervention.Status(intervention.status).label,
-                "b": dict(Intervention.Status.choices).get(to_status, to_status),
-            }
+            % {"a": status(item.status).label, "b": dict(status.choices).get(to_status, to_status)}
         )
-    InterventionStatusChange.objects.create(
-        intervention=intervention,
-        from_status=intervention.status,
+    history.objects.create(
+        **{history_fk: item},
+        from_status=item.status,
         to_status=to_status,
         changed_by=actor,
         changed_at=timezone.now(),
         note=(note or "").strip()[:500],
     )
-    intervention.status = to_status
-    intervention.save(update_fields=["status", "updated_at"])
-    audit.record_write(actor=actor, action="cases.intervention_status", obj=intervention, summary=f"to {to_status}")
-    return intervention
+    item.status = to_status
+    item.save(update_fields=["status", "updated_at"])
+    audit.record_write(actor=actor, action=action, obj=item, summary=f"to {to_status}")
+    return item
+
+
+@transaction.atomic
+def intervention_set_status(*, actor, intervention: Intervention, to_status: str, note: str = "") -> Intervention:
+    """Move an intervention along its flow (gepland -> lopend -> uitgevoerd /
+    niet uitgevoerd); the change is appended to its history."""
+    return _step_status(
+        actor=actor,
+        item=intervention,
+        transitions=INTERVENTION_TRANSITIONS,
+        history=InterventionStatusChange,
+        history_fk="intervention",
+        action="cases.intervention_status",
+        to_status=to_status,
+        note=note,
+    )
 
 
 @transaction.atomic
 def exit_goal_set_status(*, actor, goal: ExitGoal, to_status: str, note: str = "") -> ExitGoal:
     """Mark an exit-plan goal reached or not reached (or open again); appended to its history."""
-    _member_or_deny(actor=actor, case=goal.case, perm="change")
-    goal = ExitGoal.objects.select_for_update().get(pk=goal.pk)
-    if to_status not in EXIT_GOAL_TRANSITIONS.get(goal.status, ()):
-        raise ValidationError(
-            _("Van ‘%(a)s’ naar ‘%(b)s’ is geen toegelaten stap.")
-            % {"a": ExitGoal.Status(goal.status).label, "b": dict(ExitGoal.Status.choices).get(to_status, to_status)}
-        )
-    ExitGoalStatusChange.objects.create(
-        goal=goal,
-        from_status=goal.status,
+    return _step_status(
+        actor=actor,
+        item=goal,
+        transitions=EXIT_GOAL_TRANSITIONS,
+        history=ExitGoalStatusChange,
+        history_fk="goal",
+        action="cases.exit_goal_status",
         to_status=to_status,
-        changed_by=actor,
-        changed_at=timezone.now(),
-        note=(note or "").strip()[:500],
+        note=note,
     )
-    goal.status = to_status
-    goal.save(update_fields=["status", "updated_at"])
-    audit.record_write(actor=actor, action="cases.exit_goal_status", obj=goal, summary=f"to {to_status}")
-    return goal
 
 
 # --- Linked signals -------------------------------------------------------------------
