@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.audit import services as audit
+from schakel.core.after_response import after_response
 from schakel.legal.models import LegalGround
 from schakel.subjects import selectors as subject_selectors
 from schakel.subjects.models import Subject
@@ -95,7 +96,13 @@ def case_open(
         case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now, note=note[:500]
     )
     audit.record_write(actor=actor, action="cases.case_opened", obj=case, summary=f"type {case_type}")
-    raise_hits(actor=actor, matches=title_matches, trigger_kind="case_title")
+    case_id = case.pk
+    raise_hits(
+        actor=actor,
+        matches=title_matches,
+        trigger_kind="case_title",
+        guard=lambda: Case.objects.filter(pk=case_id).exists(),
+    )
     return case
 
 
@@ -163,18 +170,56 @@ def case_status_change(*, actor, case: Case, to_status: str, note: str = "") -> 
     return case
 
 
-def _raise_hits(*, actor, subject: Subject, trigger_kind: str) -> int:
+def _raise_hits(*, actor, subject: Subject, trigger_kind: str, case: Case) -> None:
     """Tell owners of cases the actor cannot see that one of their subjects
-    matched. Nothing is returned to the actor: the count is for tests and
-    benchmarks only and never reaches a page."""
+    matched, after the response (``raise_hits``). The matching itself runs
+    then too: it reads the whole registry and costs up to tens of ms."""
+    after_response(
+        _raise_subject_hits, actor=actor, subject_id=subject.pk, case_id=case.pk, trigger_kind=trigger_kind
+    )
+
+
+def _raise_subject_hits(*, actor, subject_id: int, case_id: int, trigger_kind: str) -> int:
+    # Nothing when the link did not survive the request (rolled back).
+    if not CaseSubject.objects.filter(case_id=case_id, subject_id=subject_id).exists():
+        return 0
+    subject = Subject.objects.get(pk=subject_id)
     matches = {m.subject_id: m for m in subject_selectors.matches_for(subject)}
-    return raise_hits(actor=actor, matches=matches, exact_ids={subject.pk}, trigger_kind=trigger_kind)
+    return raise_hits_now(actor=actor, matches=matches, exact_ids={subject_id}, trigger_kind=trigger_kind)
 
 
-def raise_hits(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
-    """Hit/no-hit (ADR 0401), the one place that raises hits: one open hit (and a notification to the owner) per matching subject in
+def raise_hits(
+    *, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "", guard=None
+) -> None:
+    """Hit/no-hit (ADR 0401): ``raise_hits_now`` once the actor's response has
+    been sent (``core.after_response``, ADR 0007), so whether a hit was
+    written never shows in that response, its content or its timing.
+    ``guard``: a callable checked first; when it answers False (the request
+    that triggered the check was rolled back) nothing is raised."""
+    after_response(
+        _guarded,
+        guard,
+        raise_hits_now,
+        actor=actor,
+        matches=matches,
+        trigger_kind=trigger_kind,
+        exact_ids=exact_ids,
+        trigger_reference=trigger_reference,
+    )
+
+
+def _guarded(guard, fn, **kwargs):
+    if guard is not None and not guard():
+        return 0
+    return fn(**kwargs)
+
+
+@transaction.atomic
+def raise_hits_now(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
+    """The one place that raises hits: one open hit (and a notification to the owner) per matching subject in
     a case ``actor`` cannot see. ``actor`` None (a partner's signal) sees no
-    case, so every matching case gets a hit."""
+    case, so every matching case gets a hit. Returns how many were raised
+    (for tests; never shown to the actor)."""
     ids = set(matches) | set(exact_ids)
     if not ids:
         return 0
@@ -222,7 +267,7 @@ def signal_raise_hits(*, signal_id: int) -> int:
         return 0
     with transaction.atomic():
         matches = textmatch.matches_in_text(signal.subjects_text)
-        return raise_hits(
+        return raise_hits_now(
             actor=signal.reporter, matches=matches, trigger_kind="signal", trigger_reference=signal.reference
         )
 
@@ -297,7 +342,7 @@ def case_subject_add(*, actor, case: Case, subject: Subject, role: str) -> CaseS
         raise ValidationError(_("Dit subject is al aan de casus gekoppeld."))
     row = CaseSubject.objects.create(case=case, subject=subject, role=role, added_by=actor)
     audit.record_write(actor=actor, action="cases.subject_added", obj=case, summary=f"subject {subject.pk} as {role}")
-    _raise_hits(actor=actor, subject=subject, trigger_kind="case_subject")
+    _raise_hits(actor=actor, subject=subject, trigger_kind="case_subject", case=case)
     return row
 
 

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 
-from . import request_context
+from . import after_response, request_context
 
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9\-]{8,64}$")
 
@@ -27,7 +27,8 @@ def client_ip(request) -> str | None:
 
 class RequestContextMiddleware:
     """Gives every request an id (or keeps a well-formed X-Request-ID from the
-    proxy) and makes it available to the audit trail."""
+    proxy) and makes it available to the audit trail; opens the request's
+    queue of work to run after the response (``after_response``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -37,9 +38,11 @@ class RequestContextMiddleware:
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else request_context.new_request_id()
         request.request_id = request_id
         token = request_context.set_current(request_context.RequestContext(request_id, client_ip(request)))
+        queue = after_response.open_queue()
         try:
             response = self.get_response(request)
         finally:
+            after_response.close_queue(queue)
             request_context.reset(token)
         response["X-Request-ID"] = request_id
         return response

@@ -1,0 +1,85 @@
+"""Hit/no-hit through the whole request path: a search that matches a subject
+in a case the searcher cannot see writes its hit only after the response has
+been sent (core.after_response, ADR 0007). The answer, built and complete,
+has not waited for the hit: its content and its timing cannot tell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.core.handlers.base import BaseHandler
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from django.test import RequestFactory
+from django.urls import reverse
+
+from schakel.audit.models import AuditEvent
+from schakel.cases.models import Hit, Notification
+from schakel.subjects import services
+
+pytestmark = pytest.mark.django_db
+
+
+def _handler() -> BaseHandler:
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
+
+
+def _closed(response) -> None:
+    """What the WSGI server does once the body is sent (the test's database
+    connection stays open, as with the test client)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+def _search_as(client, user, q):
+    client.force_login(user)
+    request = RequestFactory().get(reverse("subjects:search"), {"q": q}, HTTP_ACCEPT_LANGUAGE="nl")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = client.session.session_key
+    return _handler().get_response(request)
+
+
+@pytest.fixture
+def secret(owner, make_case, put):
+    case = make_case(owner, title="Pand Verborgenstraat")
+    person = services.person_create(
+        actor=owner, first_name="Youssef", last_name="Benali", birth_date=dt.date(1991, 2, 3), national_number=""
+    )
+    put(owner, case, person, "operator")
+    case.person = person
+    return case
+
+
+def test_the_hit_of_a_search_is_written_after_the_response_is_sent(client, owner, outsider, secret):
+    response = _search_as(client, outsider, "Yusuf Ben Ali")
+    assert response.status_code == 200
+    assert "Benali" not in response.content.decode()
+    # The response is complete; nothing of the hit exists yet.
+    assert not Hit.objects.exists()
+    assert not Notification.objects.filter(kind="hit").exists()
+
+    _closed(response)
+    hit = Hit.objects.get()
+    assert (hit.case, hit.matched_subject_id, hit.triggered_by, hit.trigger_kind) == (
+        secret,
+        secret.person.pk,
+        outsider,
+        "search",
+    )
+    assert Notification.objects.filter(recipient=owner, kind="hit").count() == 1
+    # The audit event of the hit carries the request it came from.
+    event = AuditEvent.objects.get(action="cases.hit_raised")
+    assert event.request_id == response["X-Request-ID"]
+
+
+def test_a_search_without_a_hidden_match_queues_the_same_and_writes_nothing(client, outsider, secret):
+    response = _search_as(client, outsider, "Pieter Verhoeven")
+    assert response.status_code == 200
+    _closed(response)
+    assert not Hit.objects.exists()
