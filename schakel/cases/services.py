@@ -174,9 +174,7 @@ def _raise_hits(*, actor, subject: Subject, trigger_kind: str, case: Case) -> No
     """Tell owners of cases the actor cannot see that one of their subjects
     matched, after the response (``raise_hits``). The matching itself runs
     then too: it reads the whole registry and costs up to tens of ms."""
-    after_response(
-        _raise_subject_hits, actor=actor, subject_id=subject.pk, case_id=case.pk, trigger_kind=trigger_kind
-    )
+    after_response(_raise_subject_hits, actor=actor, subject_id=subject.pk, case_id=case.pk, trigger_kind=trigger_kind)
 
 
 def _raise_subject_hits(*, actor, subject_id: int, case_id: int, trigger_kind: str) -> int:
