@@ -1,15 +1,20 @@
 """In-process profile of the signals intake and queue (no HTTP server, one client).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench_signals \\
-        .venv/bin/python bench/signals/inprocess.py [queue|intake|bare] [--cprofile]
+        .venv/bin/python bench/signals/inprocess.py [queue|intake|bare] [--cprofile] [--split]
 
 Prints p50/p95 service time and the queries of one request; with --cprofile
-the 30 most expensive functions (cumulative) of 20 requests.
+the 30 most expensive functions (cumulative) of 20 requests; with --split
+(intake) the median CPU time of each stage of the intake (DRF's checks and
+validation, the service, the process start, the audit write, the response)
+next to the bare view's, and what the ratio could at best be if a stage cost
+nothing.
 """
 
 from __future__ import annotations
 
 import cProfile
+import functools
 import json
 import os
 import pstats
@@ -72,6 +77,8 @@ def main(argv):
         f"{what}: p50 {statistics.median(lat) * 1000:.1f} ms, p95 {lat[int(len(lat) * 0.95) - 1] * 1000:.1f} ms "
         f"({n} requests, load {os.getloadavg()[0]:.2f})"
     )
+    if "--split" in argv and what == "intake":
+        split(one, client, n=max(n, 100))
     if "--cprofile" in argv:
         prof = cProfile.Profile()
         prof.enable()
@@ -81,6 +88,67 @@ def main(argv):
         pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
         pstats.Stats(prof).sort_stats("tottime").print_stats(25)
     reset_queries()
+
+
+def split(one, client, *, n: int) -> None:
+    """Median process CPU per stage over ``n`` intakes, against the bare view."""
+    from rest_framework import serializers
+    from rest_framework.views import APIView
+
+    from schakel.audit import services as audit
+    from schakel.signals import api
+    from schakel.signals import services as signals
+    from schakel.workflows import services as workflows
+
+    cpu: dict[str, list[float]] = {}
+
+    def timed(owner, name, label):
+        fn = getattr(owner, name)
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            t = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                cpu.setdefault(label, []).append(time.process_time() - t)
+
+        setattr(owner, name, wrapper)
+
+    timed(APIView, "initial", "DRF authentication and permission checks")
+    timed(serializers.Serializer, "is_valid", "DRF validation of the posted JSON")
+    timed(signals, "signal_create", "service signal_create (all of it)")
+    timed(workflows, "instance_start", "  of which: BPMN process start and its rows")
+    timed(audit, "record_write", "  of which: audit event")
+    timed(api.SignalListCreate, "post", "view post (validation, service, response)")
+    signals.workflows.instance_start = workflows.instance_start
+
+    def cpu_of(request) -> float:
+        t = time.process_time()
+        request()
+        return time.process_time() - t
+
+    bare_body = json.dumps({"category": "graffiti", "description": "Profiel: tags."})
+    total = [cpu_of(one) for _ in range(n)]
+    bare = [cpu_of(lambda: client.post("/bench/bare/", bare_body, content_type="application/json")) for _ in range(n)]
+    med = {k: statistics.median(v) * 1000 for k, v in cpu.items()}
+    t_total, t_bare = statistics.median(total) * 1000, statistics.median(bare) * 1000
+    print(f"\nCPU per request, median of {n} (load {os.getloadavg()[0]:.2f}):")
+    print(f"  {'bare JSON POST view (whole request)':50s} {t_bare:6.2f} ms")
+    print(f"  {'intake (whole request)':50s} {t_total:6.2f} ms   ratio {t_bare / t_total:.1%}")
+    order = [
+        "DRF authentication and permission checks",
+        "view post (validation, service, response)",
+        "DRF validation of the posted JSON",
+        "service signal_create (all of it)",
+        "  of which: BPMN process start and its rows",
+        "  of which: audit event",
+    ]
+    for label in order:
+        print(f"  {label:50s} {med.get(label, 0.0):6.2f} ms")
+    service = med["service signal_create (all of it)"]
+    print(f"  best ratio if the service cost nothing: {t_bare / (t_total - service):.1%}")
+    print(f"  best ratio if only the service ran (no DRF): {t_bare / (t_bare + service):.1%}")
 
 
 if __name__ == "__main__":
