@@ -1,5 +1,5 @@
 """The database path of name matching (``subjects.selectors.match_name``)
-against N persons stored as Subject/Person/SubjectNameKey rows.
+against N persons stored as Subject/Person/SubjectNameKey/SubjectNamePair rows.
 
     .venv/bin/python -m bench.cases.bench_names_db --n 1000000 [--queries 200]
 
@@ -8,7 +8,8 @@ is set (e.g. PostgreSQL ``schakel_bench_names``). The persons are generated
 once (the same synthetic population as bench_names) and topped up to --n on
 the next run; rows are written with plain SQL (COPY on PostgreSQL) because
 the services would take hours for a million persons. Each query is timed
-through ``match_name`` (key counts, grouped blocking query, scoring).
+through ``match_name`` (pair-key lookup, normal forms of the candidates,
+scoring); the storage of the key tables is printed on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -87,6 +88,12 @@ def top_up(people, n: int) -> None:
                 "subjects_subjectnamekey",
                 ["subject_id", "key"],
                 [(OFFSET + i, k) for i in ids for k in sorted(matching.blocking_keys(keys[i]))],
+            )
+            _copy(
+                cur,
+                "subjects_subjectnamepair",
+                ["key", "subject_id"],
+                [(k, OFFSET + i) for i in ids for k in sorted(matching.pair_keys(keys[i]))],
             )
         have += size
         if have % 200_000 == 0:

@@ -13,7 +13,10 @@ short keys per skeleton token (its first three letters, its last three, and
 its first and last letter with its length) that are stored in an indexed table; a query
 scores only names that agree with it on at least two tokens (first *and*
 last name), where a token agrees when any of its keys is shared. One typo
-spoils at most two of the three keys, so recall stays high.
+spoils at most two of the three keys, so recall stays high. The two-token
+rule is stored as *pair keys* (one per key of one token and key of another,
+``pair_keys``), so it is one index lookup that reads only the agreeing
+subjects, however common each name is on its own.
 """
 
 from __future__ import annotations
@@ -201,6 +204,35 @@ def blocking_keys(key: str) -> set[str]:
     return {k for group in key_groups(key) for k in group}
 
 
+PAIR_SEPARATOR = "+"
+
+
+def pair_key(a: str, b: str) -> str:
+    """One key for two blocking keys of different tokens, in a canonical
+    order (``"pjns+pmhm"``), so it does not matter which token is which."""
+    return f"{a}{PAIR_SEPARATOR}{b}" if a <= b else f"{b}{PAIR_SEPARATOR}{a}"
+
+
+def _pairs(groups) -> set[str]:
+    return {pair_key(a, b) for i, ga in enumerate(groups) for gb in groups[i + 1 :] for a in ga for b in gb}
+
+
+def pair_keys(key: str) -> set[str]:
+    """Stored pair keys (ADR 0402, amendment 2): for every two distinct
+    tokens, each stored key of the one combined with each stored key of the
+    other (3 x 3 per pair of tokens). A subject agrees with a query on two
+    tokens exactly when it holds one of the query's ``query_pair_keys``, so
+    the two-token rule is one index lookup that reads only agreeing subjects,
+    however common each name is on its own."""
+    return _pairs(key_groups(key))
+
+
+def query_pair_keys(key: str) -> set[str]:
+    """The pair keys a query probes: its query keys (first+last letter at
+    length ±1) combined per pair of tokens (5 x 5 per pair of tokens)."""
+    return _pairs(key_groups(key, query=True))
+
+
 def min_tokens(groups) -> int:
     """A candidate must agree on this many groups (e.g. first *and* last name)."""
     return 2 if len(groups) >= 2 else 1
@@ -291,6 +323,18 @@ def stop_plan(groups, sizes, limit: int, need: int):
     return (use, rare_need) if len(use) >= rare_need else None
 
 
+def cheapest_first(postings: dict[str, set[int]], cap: int | None = None) -> list[int]:
+    """The union of ``postings`` ({key: subjects}), the smallest sets first
+    (ties by key, so every path gives the same answer), stopping once ``cap``
+    subjects are collected."""
+    found: set[int] = set()
+    for _k, subjects in sorted(postings.items(), key=lambda kv: (len(kv[1]), kv[0])):
+        found |= subjects
+        if cap and len(found) >= cap:
+            break
+    return sorted(found)
+
+
 def agreeing(postings: list[list[set[int]]], need: int, cap: int | None = None) -> list[int]:
     """Subjects in the postings of ``need`` (1 or 2) different tokens
     (``postings``: per token, the subject sets of its keys), cheapest sets
@@ -312,24 +356,26 @@ def agreeing(postings: list[list[set[int]]], need: int, cap: int | None = None) 
 
 
 class NameIndex:
-    """An in-memory blocking index, the same algorithm as the database path
-    (used by benchmarks and batch duplicate detection).
+    """An in-memory blocking index, the same algorithm and the same answers
+    as the database path (used by benchmarks and batch duplicate detection):
+    single keys per token (``blocking_keys``, table ``SubjectNameKey``) and
+    pair keys per two tokens (``pair_keys``, table ``SubjectNamePair``).
 
     Two limits keep the slowest queries fast (ADR 0402):
 
-    - ``stop_limit``: a key shared by more subjects than this is a *stop key*
-      (e.g. the prefix of a very common first name); it does not block. A
-      token whose keys are all stop keys agrees with every candidate — the
-      score checks it — so blocking rests on the rarer tokens.
-    - ``max_candidates``: token agreements are collected from the smallest
-      posting lists first and collection stops once this many candidates are
-      found.
+    - ``max_candidates``: posting lists are taken smallest first and
+      collection stops once this many candidates are found.
+    - ``stop_limit`` (off by default, measured not to help): a key shared by
+      more subjects than this is a *stop key*; it does not block. A token
+      whose keys are all stop keys agrees with every candidate — the score
+      checks it — so blocking rests on the rarer tokens.
     """
 
     _EMPTY: frozenset = frozenset()
 
     def __init__(self, *, stop_limit: int | None = None, max_candidates: int | None = None):
         self._keys: dict[str, set[int]] = {}
+        self._pairs: dict[str, set[int]] = {}
         self._names: dict[int, str] = {}
         self.stop_limit = stop_limit
         self.max_candidates = max_candidates
@@ -338,30 +384,42 @@ class NameIndex:
         self._names[subject_id] = key
         for k in blocking_keys(key):
             self._keys.setdefault(k, set()).add(subject_id)
+        for k in pair_keys(key):
+            self._pairs.setdefault(k, set()).add(subject_id)
 
     def _posting(self, k: str):
         return self._keys.get(k, self._EMPTY)
 
-    def candidates(self, key: str) -> list[int]:
-        """Subjects agreeing with ``key`` on at least two tokens (one for a
-        single-token name). With a stop limit, stop keys do not block and a
-        token whose prefix and suffix keys are both stop keys counts as
-        agreeing (``stop_plan``); when too few tokens are left (two very
-        common names) every key is used. Pairs are intersected cheapest first.
-        Set intersections run in C and cost the size of the smaller set."""
+    def agreeing_candidates(self, key: str) -> list[int]:
+        """Subjects agreeing with ``key`` on two tokens (one pair key of the
+        query), or on its only token (one single key), smallest posting
+        lists first, up to ``max_candidates``."""
         groups = key_groups(key, query=True)
         if not groups:
             return []
-        need = min_tokens(groups)
-        postings = [[p for p in map(self._posting, group) if p] for group in groups]
+        if min_tokens(groups) == 1:
+            postings = {k: p for k in groups[0] if (p := self._keys.get(k))}
+        else:
+            postings = {k: p for k in query_pair_keys(key) if (p := self._pairs.get(k))}
+        return cheapest_first(postings, self.max_candidates)
+
+    def candidates(self, key: str) -> list[int]:
+        """Subjects agreeing with ``key`` on at least two tokens (one for a
+        single-token name): ``agreeing_candidates``. With a stop limit, stop keys do not
+        block and a token whose prefix and suffix keys are both stop keys
+        counts as agreeing (``stop_plan``); when too few tokens are left
+        (two very common names) the pair keys are used."""
         limit = self.stop_limit
         if limit is not None:
+            groups = key_groups(key, query=True)
+            if not groups:
+                return []
             sizes = [[len(self._posting(k)) for k in group] for group in groups]
-            plan = stop_plan(groups, sizes, limit, need)
+            plan = stop_plan(groups, sizes, limit, min_tokens(groups))
             if plan is not None:
                 use, rare_need = plan
                 return agreeing([[self._posting(k) for k in g] for g in use], rare_need, self.max_candidates)
-        return agreeing(postings, need, self.max_candidates)
+        return self.agreeing_candidates(key)
 
     def search(self, key: str, *, threshold: float = 85.0, limit: int = 20) -> list[Match]:
         cands = self.candidates(key)

@@ -72,6 +72,21 @@ class SubjectNameKey(models.Model):
         return self.key
 
 
+class SubjectNamePair(models.Model):
+    """Pair keys of a subject's name (matching.pair_keys): one row per key of
+    one token combined with a key of another token, so the rule "agrees on
+    two tokens" is one lookup of the primary key index ``(key, subject)``
+    (ADR 0402, amendment 2). The composite primary key is that covering
+    index: no id column, no second index on the key."""
+
+    pk = models.CompositePrimaryKey("key", "subject")
+    key = models.CharField(max_length=16)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="name_pairs")
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class Person(Subject):
     first_name = models.CharField(_("voornaam"), max_length=100)
     last_name = models.CharField(_("familienaam"), max_length=100)

@@ -3,6 +3,7 @@ callers decide what a user may see (cases.selectors holds the circles)."""
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from schakel.audit import services as audit
 
 from . import matching
 from .matching import Match
-from .models import Person, Subject, SubjectLink, SubjectNameKey
+from .models import Person, Subject, SubjectLink, SubjectNameKey, SubjectNamePair
 
 MAX_CANDIDATES = 2000
 NAME_THRESHOLD = 88.0
@@ -28,12 +29,14 @@ STOP_LIMIT = 0
 
 
 def _in(column: str, values: list) -> tuple[str, list]:
-    """``column IN (...)`` as SQL and parameters. PostgreSQL gets one array
-    parameter (``= ANY``): thousands of literals cost it more to parse and
-    plan than to read. The only engine-specific SQL of the matching."""
+    """``column IN (...)`` as SQL with ONE parameter however many values:
+    an array (``= ANY``) on PostgreSQL, a JSON list (``json_each``) on
+    SQLite. Thousands of literals cost more to parse and plan than to read,
+    and SQLite allows only 999 parameters. The only engine-specific SQL of
+    the matching."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [list(values)]
-    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]  # noqa: S608
 
 
 def _key_counts(keys: list[str], limit: int) -> dict[str, int]:
@@ -56,14 +59,15 @@ def _key_counts(keys: list[str], limit: int) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-def _postings(keys) -> dict[str, set[int]]:
+def _postings(keys, model=SubjectNameKey) -> dict[str, set[int]]:
     """The subjects holding each key: one read of the covering index
-    ``(key, subject)``, fetched without the ORM's per-row work."""
+    ``(key, subject)`` of ``model`` (``SubjectNameKey`` or
+    ``SubjectNamePair``), fetched without the ORM's per-row work."""
     keys = list(keys)
     out: dict[str, set[int]] = {}
     if not keys:
         return out
-    table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
+    table = connection.ops.quote_name(model._meta.db_table)
     column = connection.ops.quote_name("key")
     where, params = _in(column, keys)
     with connection.cursor() as cursor:
@@ -74,69 +78,57 @@ def _postings(keys) -> dict[str, set[int]]:
 
 
 def _live_keys(ids: list[int], kind: str, exclude_ids) -> list[tuple[int, str]]:
-    """(id, match key) of the live subjects of ``kind`` among ``ids`` (plain
-    SQL: the ORM spends more time preparing thousands of ids than the
-    database spends reading them)."""
+    """(id, match key) of the live subjects of ``kind`` among ``ids``, in
+    one query (plain SQL: the ORM spends more time preparing thousands of
+    ids than the database spends reading them)."""
     table = connection.ops.quote_name(Subject._meta.db_table)
     exclude = set(exclude_ids)
-    rows: list[tuple[int, str]] = []
+    where, params = _in("id", ids)
     with connection.cursor() as cursor:
-        step = (connection.features.max_query_params or 10_000) - 1  # the engine's parameter limit
-        for start in range(0, len(ids), step):
-            where, params = _in("id", ids[start : start + step])
-            cursor.execute(
-                f"SELECT id, match_key FROM {table} WHERE {where} AND kind = %s AND merged_into_id IS NULL",  # noqa: S608
-                [*params, kind],
-            )
-            rows += [(pk, k) for pk, k in cursor.fetchall() if pk not in exclude]
-    return rows
+        cursor.execute(
+            f"SELECT id, match_key FROM {table} WHERE {where} AND kind = %s AND merged_into_id IS NULL",  # noqa: S608
+            [*params, kind],
+        )
+        return [(pk, k) for pk, k in cursor.fetchall() if pk not in exclude]
 
 
 def name_candidates(key: str, *, limit: int | None = None, cap: int | None = None) -> list[int]:
     """Subject ids agreeing with ``key`` (ADR 0402), the database twin of
-    ``NameIndex.candidates``: key counts are probed up to ``limit + 1``;
-    stop keys are not read (``matching.stop_plan``) unless too few rare
-    tokens are left; the agreement is computed on the posting sets in
-    Python, cheapest first, up to ``cap``."""
+    ``NameIndex.candidates`` (same answers): ``_agreeing``. With stop keys
+    (``limit``), key counts are probed up to ``limit + 1`` and stop keys are
+    not read (``matching.stop_plan``) unless too few rare tokens are left;
+    the agreement is then computed on the posting sets in Python."""
     limit = STOP_LIMIT if limit is None else limit
     cap = MAX_CANDIDATES if cap is None else cap
+    if not limit:
+        return _agreeing(key, cap)
     groups = matching.key_groups(key, query=True)
     if not groups:
         return []
     need = matching.min_tokens(groups)
-    if not limit:  # no stop keys: the database intersects every key
-        return _agreeing_in_database([list(g) for g in groups], cap) if len(groups) >= need else []
     counts = _key_counts(sorted({k for g in groups for k in g}), limit)
     plan = matching.stop_plan(groups, [[counts.get(k, 0) for k in g] for g in groups], limit, need)
-    if plan is None:
-        # Two very common names: every key, but the pairs are intersected by
-        # the database, which returns only the agreeing subjects.
-        use = [g for g in ([k for k in g if counts.get(k)] for g in groups) if g]
-        return _agreeing_in_database(use, cap) if len(use) >= need else []
+    if plan is None:  # two very common names: the pair keys
+        return _agreeing(key, cap)
     use, need = plan
     sets = _postings({k for g in use for k in g})
     return matching.agreeing([[sets[k] for k in g if k in sets] for g in use], need, cap)
 
 
-def _agreeing_in_database(groups: list[list[str]], cap: int) -> list[int]:
-    """Subjects sharing a key with at least two of ``groups`` (for a single
-    group: any key), as INTERSECTs of the covering index, at most ``cap``."""
-    table = connection.ops.quote_name(SubjectNameKey._meta.db_table)
-    column = connection.ops.quote_name("key")
-
-    def part(group):
-        where, params = _in(column, group)
-        return f"SELECT subject_id FROM {table} WHERE {where}", params  # noqa: S608
-
-    if len(groups) == 1:
-        sql, params = part(groups[0])
+def _agreeing(key: str, cap: int) -> list[int]:
+    """Subjects agreeing with ``key`` on two tokens: one read of the pair
+    keys' index, which returns only agreeing subjects (``SubjectNamePair``);
+    for a single-token name, the subjects sharing any of its keys. Posting
+    lists are taken smallest first up to ``cap`` (``matching.cheapest_first``,
+    as ``NameIndex.agreeing_candidates``)."""
+    groups = matching.key_groups(key, query=True)
+    if not groups:
+        return []
+    if matching.min_tokens(groups) == 1:
+        postings = _postings(groups[0])
     else:
-        pairs = [(part(a), part(b)) for i, a in enumerate(groups) for b in groups[i + 1 :]]
-        sql = " UNION ".join(f"SELECT * FROM ({a[0]} INTERSECT {b[0]}) p{n}" for n, (a, b) in enumerate(pairs))  # noqa: S608
-        params = [p for a, b in pairs for p in (*a[1], *b[1])]
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT subject_id FROM ({sql}) agreeing LIMIT %s", [*params, cap])  # noqa: S608
-        return sorted(pk for (pk,) in cursor.fetchall())
+        postings = _postings(sorted(matching.query_pair_keys(key)), SubjectNamePair)
+    return matching.cheapest_first(postings, cap)
 
 
 def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshold: float = NAME_THRESHOLD):

@@ -27,6 +27,7 @@ from .models import (
     SubjectLink,
     SubjectMerge,
     SubjectNameKey,
+    SubjectNamePair,
     SubjectRevision,
     Vehicle,
 )
@@ -75,6 +76,11 @@ def _index(subject: Subject, key: str) -> None:
     SubjectNameKey.objects.filter(subject=subject).delete()
     SubjectNameKey.objects.bulk_create(
         [SubjectNameKey(subject=subject, key=k) for k in sorted(matching.blocking_keys(key))]
+    )
+    # Pair keys: the two-token agreement as one index lookup (ADR 0402).
+    SubjectNamePair.objects.filter(subject=subject).delete()
+    SubjectNamePair.objects.bulk_create(
+        [SubjectNamePair(subject=subject, key=k) for k in sorted(matching.pair_keys(key))]
     )
 
 
@@ -321,6 +327,7 @@ def subject_merge(*, actor, survivor: Subject, duplicate: Subject, reason: str) 
     duplicate.merged_into = survivor
     duplicate.save(update_fields=["merged_into"])
     SubjectNameKey.objects.filter(subject=duplicate).delete()
+    SubjectNamePair.objects.filter(subject=duplicate).delete()
     audit.record_write(actor=actor, action="subjects.merged", obj=survivor, summary=f"absorbed subject {duplicate.pk}")
     return survivor
 

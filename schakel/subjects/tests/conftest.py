@@ -1,8 +1,11 @@
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 
 from schakel.accounts.models import Organisation
 from schakel.core.testing import OrganisationFactory, UserFactory
+from schakel.subjects import services
 
 REGISTRY_PERMS = [
     "cases.view_case",
@@ -102,3 +105,24 @@ def make_address(db):
         )
 
     return _make
+
+
+@pytest.fixture
+def merge_world(db):
+    from schakel.cases.tests.conftest import OBH_PERMS
+    from schakel.legal.models import LegalGround
+    from schakel.legal.seeding import load_reference
+
+    load_reference(lambda m: None)
+    user = UserFactory(perms=OBH_PERMS)
+    from schakel.cases import services as case_services
+
+    ground = LegalGround.objects.get(code="art-458ter-sw")
+    case = case_services.case_open(actor=user, case_type="obh", title="Pand", legal_ground=ground)
+    a = services.person_create(actor=user, first_name="Jan", last_name="Vanderberg", birth_date=dt.date(1980, 1, 1))
+    b = services.person_create(actor=user, first_name="Jan", last_name="Van der Berg", national_number="80010100107")
+    shop = services.enterprise_create(actor=user, name="Shop BV")
+    for s, role in ((a, "operator"), (b, "owner"), (shop, "enterprise")):
+        case_services.case_subject_add(actor=user, case=case, subject=s, role=role)
+    services.subject_link_create(actor=user, source_subject=b, target_subject=shop, link_type="owns", source="KBO")
+    return user, case, a, b, shop
