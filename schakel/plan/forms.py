@@ -73,3 +73,24 @@ class MeetingForm(forms.Form):
     )
     report_discussed = forms.CharField(label=_("Besproken rapport"), max_length=250, required=False)
     decisions = forms.CharField(label=_("Beslissingen"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GroupMemberForm(forms.Form):
+    function = forms.CharField(label=_("Functie"), max_length=200)
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.order_by("name"))
+    user = forms.ModelChoiceField(
+        label=_("Account (optioneel)"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            "Een account van dezelfde organisatie; het mag dan de acties en metingen van de werkgroep bijwerken."
+        ),
+    )
+    is_lead = forms.BooleanField(label=_("Verantwoordelijke van de groep"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from schakel.accounts.models import User
+
+        self.fields["user"].queryset = User.objects.filter(is_active=True).select_related("organisation")
+        self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.email} ({u.organisation})"

@@ -241,6 +241,27 @@ def group_for(user, pk: int) -> PlanGroup:
     return group
 
 
+def group_member_for(user, pk: int) -> GroupMember:
+    """A seat of a group the user may follow (404 for a missing one)."""
+    _require(user, FOLLOWUP)
+    member = GroupMember.objects.select_related("group", "organisation", "user").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def group_member_candidates(members) -> dict[int, list]:
+    """Active accounts per organisation of the listed seats (the coordinator's
+    choice when linking a seat to an account): one query."""
+    from schakel.accounts.models import User
+
+    org_ids = {m.organisation_id for m in members}
+    out: dict[int, list] = {pk: [] for pk in org_ids}
+    for u in User.objects.filter(is_active=True, organisation_id__in=org_ids).order_by("last_name", "first_name"):
+        out[u.organisation_id].append(u)
+    return out
+
+
 def core_group_for(user, plan: ActionPlan) -> PlanGroup:
     _require(user, FOLLOWUP)
     group = PlanGroup.objects.select_related("plan").filter(plan=plan, kind=PlanGroup.Kind.CORE).first()

@@ -10,14 +10,24 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.audit import services as audit
 
 from . import computed
-from .models import Action, ActionPlan, ActionUpdate, Indicator, Measurement, Meeting, OperationalObjective, PlanGroup
+from .models import (
+    Action,
+    ActionPlan,
+    ActionUpdate,
+    GroupMember,
+    Indicator,
+    Measurement,
+    Meeting,
+    OperationalObjective,
+    PlanGroup,
+)
 
 # ---------------------------------------------------------------- permissions
 
@@ -389,6 +399,94 @@ def meeting_add(
     )
     audit.record_write(actor=actor, action="plan.meeting_added", obj=meeting, summary=f"group {group.pk}")
     return meeting
+
+
+def _member_user_checked(user, organisation):
+    """An account that may fill a seat of ``organisation`` in a group."""
+    if user is None:
+        return None
+    if not user.is_active:
+        raise ValidationError(_("Kies een actieve gebruiker."), code="user_inactive")
+    if user.organisation_id != organisation.pk:
+        raise ValidationError(
+            _("Deze gebruiker hoort niet bij %(org)s, de organisatie van deze functie.") % {"org": organisation},
+            code="user_other_organisation",
+        )
+    return user
+
+
+def _not_seated_twice(group: PlanGroup, user, *, except_pk=None) -> None:
+    if user is not None and group.members.filter(user=user).exclude(pk=except_pk).exists():
+        raise ValidationError(_("Deze gebruiker is al lid van deze groep."), code="user_already_member")
+
+
+@transaction.atomic
+def group_member_add(
+    *, actor, group: PlanGroup, function: str, organisation, user=None, is_lead: bool = False
+) -> GroupMember:
+    """Add a seat (a function of an organisation) to a group, optionally held
+    by an account. Only the coordinator manages the groups. A working-group
+    member's account may edit the actions and measurements of its SD."""
+    if not can_manage(actor):
+        raise PermissionDenied
+    function = " ".join((function or "").split())
+    if not function:
+        raise ValidationError(_("Geef de functie van het lid."), code="function_missing")
+    if len(function) > 200:
+        raise ValidationError(_("De functie is te lang (maximaal 200 tekens)."), code="function_too_long")
+    if organisation is None:
+        raise ValidationError(_("Kies de organisatie van het lid."), code="organisation_missing")
+    user = _member_user_checked(user, organisation)
+    _not_seated_twice(group, user)
+    order = (group.members.aggregate(m=models.Max("order"))["m"] or 0) + 1
+    member = GroupMember.objects.create(
+        group=group, function=function, organisation=organisation, user=user, is_lead=bool(is_lead), order=order
+    )
+    audit.record_write(
+        actor=actor,
+        action="plan.group_member_added",
+        obj=group,
+        summary=f"seat {member.pk} ({organisation.code})" + (f", user {user.pk}" if user else ""),
+    )
+    return member
+
+
+@transaction.atomic
+def group_member_link(*, actor, member: GroupMember, user=None) -> GroupMember:
+    """Give a seat to an account of its organisation, or (``user`` None) take
+    it away: the seat stays, the account loses the rights it gave."""
+    if not can_manage(actor):
+        raise PermissionDenied
+    member = GroupMember.objects.select_for_update().select_related("organisation", "group").get(pk=member.pk)
+    user = _member_user_checked(user, member.organisation)
+    _not_seated_twice(member.group, user, except_pk=member.pk)
+    previous = member.user_id
+    if previous == (user.pk if user else None):
+        return member
+    member.user = user
+    member.save(update_fields=["user", "updated_at"])
+    audit.record_write(
+        actor=actor,
+        action="plan.group_member_linked" if user else "plan.group_member_unlinked",
+        obj=member.group,
+        summary=f"seat {member.pk}: user {previous or '-'} -> {user.pk if user else '-'}",
+    )
+    return member
+
+
+@transaction.atomic
+def group_member_remove(*, actor, member: GroupMember) -> None:
+    """Remove a seat from a group (the audit trail keeps who held it)."""
+    if not can_manage(actor):
+        raise PermissionDenied
+    member = GroupMember.objects.select_for_update().select_related("group", "organisation").get(pk=member.pk)
+    audit.record_write(
+        actor=actor,
+        action="plan.group_member_removed",
+        obj=member.group,
+        summary=f"seat {member.pk} ({member.organisation.code}, {member.function[:80]}), user {member.user_id or '-'}",
+    )
+    member.delete()
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from .forms import (
     ActionUpdateForm,
     ComputeForm,
     CorrectionForm,
+    GroupMemberForm,
     MeasurementForm,
     MeetingForm,
     ObjectiveStatusForm,
@@ -231,10 +233,10 @@ def measurement_correct(request, pk: int):
     )
 
 
-def _group_page(request, grp):
+def _group_page(request, grp, *, member_form=None):
     can_manage = services.can_manage(request.user)
     form = MeetingForm()
-    if request.method == "POST":
+    if request.method == "POST" and member_form is None:
         if not can_manage:
             raise PermissionDenied
         form = MeetingForm(request.POST)
@@ -246,12 +248,88 @@ def _group_page(request, grp):
             else:
                 messages.success(request, _("De vergadering is toegevoegd."))
                 return redirect(request.get_full_path())
+    data = selectors.group_page(grp)
+    if can_manage:
+        data["candidates"] = selectors.group_member_candidates(data["members"])
+        for m in data["members"]:
+            m.candidates = data["candidates"].get(m.organisation_id, [])
     return render(
         request,
         "plan/group.html",
-        {"group": grp, "plan": grp.plan, "meeting_form": form, "can_manage": can_manage, **selectors.group_page(grp)},
+        {
+            "group": grp,
+            "plan": grp.plan,
+            "meeting_form": form,
+            "member_form": member_form or GroupMemberForm(),
+            "can_manage": can_manage,
+            **data,
+        },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _group_url(grp) -> str:
+    if grp.kind == grp.Kind.CORE:
+        return f"{reverse('plan:core_group')}?plan={grp.plan.code}"
+    return reverse("plan:group", args=[grp.pk])
+
+
+@login_required
+@require_POST
+def group_member_add(request, pk: int):
+    grp = selectors.group_for(request.user, pk)
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    form = GroupMemberForm(request.POST)
+    if form.is_valid():
+        try:
+            services.group_member_add(actor=request.user, group=grp, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Het lid is toegevoegd."))
+            return redirect(_group_url(grp))
+    return _group_page(request, grp, member_form=form)
+
+
+@login_required
+@require_POST
+def group_member_link(request, pk: int):
+    """Link a seat to an account (the ``user`` field), or unlink it (empty)."""
+    member = selectors.group_member_for(request.user, pk)
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    raw = request.POST.get("user", "").strip()
+    user = None
+    if raw:
+        from schakel.accounts.models import User
+
+        user = User.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        if user is None:
+            messages.error(request, _("Deze gebruiker bestaat niet."))
+            return redirect(_group_url(member.group))
+    try:
+        services.group_member_link(actor=request.user, member=member, user=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Het account is aan de functie gekoppeld.") if user else _("Het account is ontkoppeld.")
+        )
+    return redirect(_group_url(member.group))
+
+
+@login_required
+@require_POST
+def group_member_remove(request, pk: int):
+    member = selectors.group_member_for(request.user, pk)
+    if not services.can_manage(request.user):
+        raise PermissionDenied
+    group = member.group
+    services.group_member_remove(actor=request.user, member=member)
+    messages.success(request, _("Het lid is uit de groep verwijderd."))
+    return redirect(_group_url(group))
 
 
 @login_required

@@ -10,7 +10,7 @@
 """
 
 from schakel.core.access import DENY, OK, REDIRECT, Route, signed_in
-from schakel.plan.models import Action, Indicator, Measurement, OperationalObjective, PlanGroup
+from schakel.plan.models import Action, GroupMember, Indicator, Measurement, OperationalObjective, PlanGroup
 
 FOLLOWUP = signed_in(DENY, coordinator=OK, kerngroep=OK, werkgroep=OK)
 
@@ -31,6 +31,14 @@ def _measurement(code):
     return lambda: {"pk": Measurement.objects.filter(indicator__code=code, corrected_by__isnull=True).first().pk}
 
 
+def _last_seat(sd):
+    return lambda: {
+        "pk": GroupMember.objects.filter(group__strategic_objective__code=sd)
+        .order_by("-pk")
+        .values_list("pk", flat=True)[0]
+    }
+
+
 def _group(sd):
     return lambda: {"pk": PlanGroup.objects.get(strategic_objective__code=sd).pk}
 
@@ -48,6 +56,17 @@ ROUTES = [
     # Adding a meeting (empty form: 400) only by the coordinator.
     Route("plan:group", signed_in(DENY, coordinator=400), kwargs=_group("SD1"), method="POST"),
     Route("plan:core_group", signed_in(DENY, coordinator=400), method="POST"),
+    # Group seats and the accounts holding them: the coordinator only (an
+    # empty add form: 400; unlinking and removing a seat: redirect).
+    Route("plan:group_member_add", signed_in(DENY, coordinator=400), kwargs=_group("SD3"), method="POST"),
+    Route(
+        "plan:group_member_link",
+        signed_in(DENY, coordinator=REDIRECT),
+        kwargs=_last_seat("SD3"),
+        method="POST",
+        data={"user": ""},
+    ),
+    Route("plan:group_member_remove", signed_in(DENY, coordinator=REDIRECT), kwargs=_last_seat("SD3"), method="POST"),
     # Setting a target (invalid value: 400): coordinator and SD1's working group.
     Route(
         "plan:indicator",
