@@ -6,7 +6,7 @@ rapidfuzz over every name.
         [--limits 5000:2000,0:2000] [--plain 20] [--full]
 
 Pure Python, no database: it measures the algorithm the database path uses
-(SubjectNameKey rows = the index's key lists). One core.
+(SubjectNameKey and SubjectNamePair rows = the index's key and pair-key lists). One core.
 
 For every configuration it prints latency (p50/p95/max), candidates scored
 and two recalls:

@@ -131,13 +131,29 @@ def main() -> None:
         found += any(m.subject_id == OFFSET + i for m in result) or any(
             people[m.subject_id - OFFSET] == target for m in result if m.subject_id >= OFFSET
         )
+    candidates = sorted(len(selectors.name_candidates(key)) for _i, key in queries)
     print(
         f"database: {connection.vendor}; persons: {args.n:,}; match_name: p50 {pct(times, 50):.1f} ms, "
         f"p95 {pct(times, 95):.1f} ms, max {max(times):.1f} ms; queries per call {sorted(counts)}; "
-        f"target recall {found}/{len(queries)}; stop limit {selectors.STOP_LIMIT}, cap {selectors.MAX_CANDIDATES} "
-        f"({load()})",
+        f"target recall {found}/{len(queries)}; candidates p50 {pct(candidates, 50)}, p95 {pct(candidates, 95)}, "
+        f"max {candidates[-1]}; stop limit {selectors.STOP_LIMIT}, cap {selectors.MAX_CANDIDATES} ({load()})",
         flush=True,
     )
+    storage()
+
+
+def storage() -> None:
+    """Rows per person and size (heap + indexes) of the key tables."""
+    persons = Subject.objects.filter(pk__gte=OFFSET).count()
+    with connection.cursor() as cur:
+        for table in ("subjects_subjectnamekey", "subjects_subjectnamepair"):
+            cur.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+            rows = cur.fetchone()[0]
+            size = ""
+            if connection.vendor == "postgresql":
+                cur.execute("SELECT pg_total_relation_size(%s)", [table])
+                size = f", pg_total_relation_size {cur.fetchone()[0] / 2**20:,.0f} MiB"
+            print(f"{table}: {rows:,} rows, {rows / max(persons, 1):.1f} per person{size}", flush=True)
 
 
 if __name__ == "__main__":

@@ -21,10 +21,10 @@ from .models import Person, Subject, SubjectLink, SubjectNameKey, SubjectNamePai
 MAX_CANDIDATES = 2000
 NAME_THRESHOLD = 88.0
 # Stop keys (ADR 0402): a blocking key shared by more subjects than this does
-# not block. 0 switches them off: the database intersects every key. Measured
-# at 1 M persons (docs/bench-cases.md) the stop keys were not faster on the
-# database path and lost recall (279-280/300 found against 287-289/300), so
-# they are off; set e.g. 5000 to try them on other data.
+# not block. 0 switches them off: the pair keys decide. Measured at 1 M
+# persons (docs/bench-cases.md) the stop keys were slower than the pair keys
+# and lost recall (284/300 found against 294/300), so they are off; set e.g.
+# 5000 to try them on other data.
 STOP_LIMIT = 0
 
 
@@ -134,9 +134,11 @@ def _agreeing(key: str, cap: int) -> list[int]:
 def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshold: float = NAME_THRESHOLD):
     """Subjects of ``kind`` whose name matches ``key`` (a matching normal form).
 
-    Blocking: only subjects sharing enough blocking keys are scored
-    (``name_candidates``), so the cost depends on how common the name is, not
-    on the size of the registry (optional stop keys: ``STOP_LIMIT``). Scoring
+    Blocking: only subjects agreeing on two tokens (one pair-key lookup) are
+    scored, at most about ``MAX_CANDIDATES`` (``name_candidates``), so the
+    cost depends on how many subjects agree, not on the size of the registry
+    nor on how common each name is alone (optional stop keys:
+    ``STOP_LIMIT``). Scoring
     runs in rapidfuzz's C loop. For persons a differing birth
     date lowers the score by 20, an equal one raises it by 5.
     """
