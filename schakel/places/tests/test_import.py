@@ -188,3 +188,23 @@ def test_demo_file_is_fictitious_and_has_the_incident_streets(tmp_path):
     assert set(demo.INCIDENT_STREETS) <= names
     load_demo(lambda m: None)  # idempotent
     assert Address.objects.count() == n
+
+
+@pytest.mark.django_db
+def test_unchanged_rows_are_not_touched_on_postgresql(tmp_path):
+    """A re-import leaves unchanged rows alone: no update and, on PostgreSQL,
+    not even the row lock of ``ON CONFLICT DO UPDATE`` (which would write
+    every heap page of a national register once a month)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks (xmax) are a PostgreSQL matter")
+    rows = [row(n) for n in range(1, 21)]
+    import_addresses(write(tmp_path, rows))
+    rows[5]["box_number"] = "b"
+    result = import_addresses(write(tmp_path, rows, "v2.csv"))
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 19)
+    with connection.cursor() as cur:
+        cur.execute("SELECT address_id, xmax::text FROM places_address")
+        locked = sorted(aid for aid, xmax in cur.fetchall() if xmax != "0")
+    assert locked == ["https://example.test/adres/6"]
