@@ -236,20 +236,25 @@ class _Writer:
             f"ON CONFLICT ({qn('address_id')}) DO UPDATE SET {sets}, {qn('retired_at')} = NULL, "
             f"{qn('updated_at')} = excluded.{qn('updated_at')} WHERE {changed}"
         )
-        # PostgreSQL: drop the unchanged rows from the staging table first.
-        # ON CONFLICT DO UPDATE locks every conflicting row even when its
-        # WHERE is false, which on a re-import of an unchanged register
-        # writes every heap page (6.6 M rows: 604 s against 112 s for the
-        # first import). The stored rows are looked up by the batch's ids
-        # (``= ANY``: index lookups; a plain join let the planner scan the
-        # whole table per batch). ``IS NOT TRUE`` mirrors the upsert's WHERE.
-        stored = ", ".join(qn(c) for c in STAGE_COLS)
+        # PostgreSQL, re-import: drop the unchanged rows from the staging
+        # table first. ON CONFLICT DO UPDATE locks every conflicting row even
+        # when its WHERE is false, which on a re-import of an unchanged
+        # register writes every heap page (6.6 M rows: 604 s against 112 s
+        # for the first import). Each staged row looks its stored row up
+        # through the unique index: a LATERAL ... LIMIT 1 the planner cannot
+        # turn into a scan of the whole table (a join or ``= ANY`` of the
+        # batch's ids was planned as one per batch while the table grew).
+        # ``IS NOT TRUE`` mirrors the upsert's WHERE.
+        stored = ", ".join(qn(c) for c in COMPARED)
         unchanged = " OR ".join(f"a.{qn(c)} <> s.{qn(c)}" for c in COMPARED)
         self.prefilter_sql = (
-            f"DELETE FROM {STAGE} s USING (SELECT {stored} FROM {self.table} "  # noqa: S608
-            f"WHERE {qn('address_id')} = ANY(%s)) a "
-            f"WHERE a.{qn('address_id')} = s.{qn('address_id')} AND ({unchanged}) IS NOT TRUE"
+            f"DELETE FROM {STAGE} WHERE ctid IN (SELECT s.ctid FROM {STAGE} s CROSS JOIN LATERAL "  # noqa: S608
+            f"(SELECT {stored} FROM {self.table} t WHERE t.{qn('address_id')} = s.{qn('address_id')} LIMIT 1) a "
+            f"WHERE ({unchanged}) IS NOT TRUE)"
         )
+        # Only a re-import can hold unchanged rows (a first import's rows are
+        # all new): the look-ups are skipped on an empty table.
+        self.reimport = Address.objects.exists()
         # Flag stored addresses that the file lists with another status, by
         # address_id (an index lookup each; a join against the staging table
         # let PostgreSQL choose a scan of the whole table per batch).
@@ -300,8 +305,8 @@ class _Writer:
             cur.cursor.executemany(self.stage_sql, rows)
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")  # noqa: S608
         max_before = cur.fetchone()[0]
-        if self.vendor == "postgresql" and max_before:
-            cur.execute(self.prefilter_sql, [[r[0] for r in rows]])
+        if self.vendor == "postgresql" and self.reimport:
+            cur.execute(self.prefilter_sql)
         if self.vendor == "postgresql":
             sql = f"WITH w AS ({self.upsert_sql} RETURNING id) SELECT COUNT(*), COUNT(*) FILTER (WHERE id > %s) FROM w"  # noqa: S608
             cur.execute(sql, [now, Address.CURRENT, max_before])
