@@ -229,32 +229,34 @@ class _Writer:
         cols = ", ".join(qn(c) for c in STAGE_COLS)
         sets = ", ".join(f"{qn(c)} = excluded.{qn(c)}" for c in COMPARED)
         changed = " OR ".join(f"{self.table}.{qn(c)} <> excluded.{qn(c)}" for c in COMPARED)
+        # Only a re-import can hold unchanged rows (a first import's rows are
+        # all new).
+        self.reimport = Address.objects.exists()
+        skip_unchanged = ""
+        if self.vendor == "postgresql" and self.reimport:
+            # ON CONFLICT DO UPDATE locks every conflicting row even when its
+            # WHERE is false, which on a re-import of an unchanged register
+            # writes every heap page (6.6 M rows: 604 s against 194 s for the
+            # first import). So unchanged rows are left out of the SELECT:
+            # each staged row looks its stored row up through the unique
+            # index in a sub-select with LIMIT, which the planner cannot turn
+            # into a join (joins and ``= ANY`` of the batch's ids were planned
+            # as a scan of the whole table, or a nested loop over the staging
+            # table, per batch). ``IS NOT TRUE`` mirrors the upsert's WHERE.
+            stored = ", ".join(qn(c) for c in COMPARED)
+            unchanged = " OR ".join(f"a.{qn(c)} <> s.{qn(c)}" for c in COMPARED)
+            skip_unchanged = (
+                f"AND NOT EXISTS (SELECT 1 FROM (SELECT {stored} FROM {self.table} t "  # noqa: S608
+                f"WHERE t.{qn('address_id')} = s.{qn('address_id')} LIMIT 1) a WHERE ({unchanged}) IS NOT TRUE) "
+            )
         # Identifiers are quoted model metadata; every value is a parameter.
         self.upsert_sql = (
             f"INSERT INTO {self.table} ({cols}, {qn('retired_at')}, {qn('updated_at')}) "  # noqa: S608
-            f"SELECT {cols}, NULL, %s FROM {STAGE} WHERE {qn('status')} = %s "  # the WHERE also lets SQLite parse ON CONFLICT
+            f"SELECT {cols}, NULL, %s FROM {STAGE} s WHERE {qn('status')} = %s "  # the WHERE also lets SQLite parse ON CONFLICT
+            f"{skip_unchanged}"
             f"ON CONFLICT ({qn('address_id')}) DO UPDATE SET {sets}, {qn('retired_at')} = NULL, "
             f"{qn('updated_at')} = excluded.{qn('updated_at')} WHERE {changed}"
         )
-        # PostgreSQL, re-import: drop the unchanged rows from the staging
-        # table first. ON CONFLICT DO UPDATE locks every conflicting row even
-        # when its WHERE is false, which on a re-import of an unchanged
-        # register writes every heap page (6.6 M rows: 604 s against 112 s
-        # for the first import). Each staged row looks its stored row up
-        # through the unique index: a LATERAL ... LIMIT 1 the planner cannot
-        # turn into a scan of the whole table (a join or ``= ANY`` of the
-        # batch's ids was planned as one per batch while the table grew).
-        # ``IS NOT TRUE`` mirrors the upsert's WHERE.
-        stored = ", ".join(qn(c) for c in COMPARED)
-        unchanged = " OR ".join(f"a.{qn(c)} <> s.{qn(c)}" for c in COMPARED)
-        self.prefilter_sql = (
-            f"DELETE FROM {STAGE} WHERE ctid IN (SELECT s.ctid FROM {STAGE} s CROSS JOIN LATERAL "  # noqa: S608
-            f"(SELECT {stored} FROM {self.table} t WHERE t.{qn('address_id')} = s.{qn('address_id')} LIMIT 1) a "
-            f"WHERE ({unchanged}) IS NOT TRUE)"
-        )
-        # Only a re-import can hold unchanged rows (a first import's rows are
-        # all new): the look-ups are skipped on an empty table.
-        self.reimport = Address.objects.exists()
         # Flag stored addresses that the file lists with another status, by
         # address_id (an index lookup each; a join against the staging table
         # let PostgreSQL choose a scan of the whole table per batch).
@@ -280,6 +282,10 @@ class _Writer:
             )
             # One long operator transaction: no need to wait for the WAL flush.
             cursor.execute("SET LOCAL synchronous_commit = off")
+            # The batch statements' cost estimates pass jit_above_cost; compiling
+            # them anew per batch costs more than it saves (0.05 against 0.03 s
+            # per 20 000 unchanged rows measured on 6.6 M).
+            cursor.execute("SET LOCAL jit = off")
         else:
             cursor.execute(
                 f"CREATE TEMP TABLE {STAGE} (address_id, street_id, municipality_id, house_number, box_number, "
@@ -305,8 +311,6 @@ class _Writer:
             cur.cursor.executemany(self.stage_sql, rows)
         cur.execute(f"SELECT COALESCE(MAX(id), 0) FROM {self.table}")  # noqa: S608
         max_before = cur.fetchone()[0]
-        if self.vendor == "postgresql" and self.reimport:
-            cur.execute(self.prefilter_sql)
         if self.vendor == "postgresql":
             sql = f"WITH w AS ({self.upsert_sql} RETURNING id) SELECT COUNT(*), COUNT(*) FILTER (WHERE id > %s) FROM w"  # noqa: S608
             cur.execute(sql, [now, Address.CURRENT, max_before])
