@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,9 +225,7 @@ def raise_hits_now(*, actor, matches: dict, trigger_kind: str, exact_ids=(), tri
     rows = CaseSubject.objects.filter(subject_id__in=ids).select_related("case", "case__owner")
     if actor is not None:
         visible_case_ids = set(selectors.cases_visible_to(user=actor).values_list("pk", flat=True))
-        rows = rows.exclude(case_id__in=visible_case_ids).exclude(
-            case__members__user=actor, case__members__removed_at__isnull=True
-        )
+        rows = rows.exclude(case_id__in=visible_case_ids).filter(~Exists(_active_membership(actor)))
     created = 0
     for row in rows:
         match = matches.get(row.subject_id)
@@ -250,6 +249,43 @@ def raise_hits_now(*, actor, matches: dict, trigger_kind: str, exact_ids=(), tri
             )
             audit.record_write(actor=actor, action="cases.hit_raised", obj=hit, summary=f"{reason} match")
     return created
+
+
+def _active_membership(user):
+    """The user's active membership of the outer row's case (one EXISTS: an
+    ``exclude()`` over two member conditions could match them on different
+    members, e.g. a removed membership and someone else's active one)."""
+    return CaseMember.objects.filter(case=OuterRef("case"), user=user, removed_at__isnull=True)
+
+
+def subject_changed_outside_circles(*, actor, subject_id: int) -> None:
+    """A subject was edited (name, number, address …) by ``actor``: the owners
+    of the cases that hold it and that ``actor`` is not a member of are told,
+    after the response (ADR 0007), so they can check the change in the
+    subject's history. ``actor`` learns nothing of those cases."""
+    after_response(_notify_subject_changed, actor=actor, subject_id=subject_id)
+
+
+@transaction.atomic
+def _notify_subject_changed(*, actor, subject_id: int) -> int:
+    rows = (
+        CaseSubject.objects.filter(subject_id=subject_id)
+        .filter(~Exists(_active_membership(actor)))
+        .select_related("case")
+    )
+    told = 0
+    for row in rows:
+        Notification.objects.create(
+            recipient_id=row.case.owner_id,
+            case=row.case,
+            kind="subject_changed",
+            text=_(
+                "Een subject van deze casus werd gewijzigd door iemand buiten de kring; "
+                "de geschiedenis van het subject toont wat er veranderde."
+            ),
+        )
+        told += 1
+    return told
 
 
 def signal_raise_hits(*, signal_id: int) -> int:

@@ -377,7 +377,9 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
     """Edit a subject the actor sees in the registry. Needs
     ``subjects.change_subject``. Validation as on creation; the previous
     values are appended as a ``SubjectRevision``; the matching keys follow the
-    new name; a changed name or number runs hit/no-hit again."""
+    new name; a changed name or number runs hit/no-hit again. Owners of other
+    cases holding the subject, whose circle the actor is not in, are told
+    (``cases.services.subject_changed_outside_circles``)."""
     from . import selectors
 
     _require(actor, "subjects.change_subject")
@@ -439,6 +441,9 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
     if key:
         _index(detail, key)
     audit.record_write(actor=actor, action="subjects.subject_changed", obj=subject, summary=",".join(changed))
+    from schakel.cases.services import subject_changed_outside_circles
+
+    subject_changed_outside_circles(actor=actor, subject_id=subject.pk)
     if {"first_name", "last_name", "name", "national_number", "kbo_number", "plate"} & set(changed):
         _raise_hits_for(actor=actor, matches=selectors.matches_for(detail), trigger_kind="subject")
     return detail
