@@ -84,6 +84,37 @@ def _index(subject: Subject, key: str) -> None:
     )
 
 
+def key_of(detail) -> str:
+    """The matching normal form of a subject's kind-specific row, as the
+    services compute it on registration and edit ("" for a vehicle)."""
+    kind = detail.kind
+    if kind == Subject.Kind.PERSON:
+        return matching.person_key(detail.first_name, detail.last_name)
+    if kind == Subject.Kind.ENTERPRISE:
+        return matching.organisation_key(detail.name)
+    if kind == Subject.Kind.ESTABLISHMENT:
+        return matching.organisation_key(f"{detail.name} {detail.address_text}")
+    return ""
+
+
+@transaction.atomic
+def reindex(*, subject_ids) -> int:
+    """Recompute the normal form, blocking keys and pair keys of the live
+    subjects among ``subject_ids`` from their names (after a change of the
+    matching rules, or to repair the derived rows). Returns how many were
+    written. The keys are derived data: no revision, no hit."""
+    written = 0
+    live = Subject.objects.filter(pk__in=list(subject_ids), merged_into__isnull=True).select_related(
+        "person", "enterprise", "establishment"
+    )
+    for subject in live:
+        key = key_of(subject.detail)
+        if key:
+            _index(subject, key)
+            written += 1
+    return written
+
+
 def _clean_person(first_name, last_name, birth_date, national_number, is_minor):
     first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     if not first_name or not last_name:
@@ -141,7 +172,7 @@ def person_create(
         created_by=actor,
         is_demo=is_demo,
     )
-    _index(person, matching.person_key(first_name, last_name))
+    _index(person, key_of(person))
     audit.record_write(actor=actor, action="subjects.person_created", obj=person, summary="person registered")
     return person
 
@@ -162,7 +193,7 @@ def enterprise_create(
         created_by=actor,
         is_demo=is_demo,
     )
-    _index(enterprise, matching.organisation_key(name))
+    _index(enterprise, key_of(enterprise))
     audit.record_write(actor=actor, action="subjects.enterprise_created", obj=enterprise)
     return enterprise
 
@@ -196,7 +227,7 @@ def establishment_create(
         created_by=actor,
         is_demo=is_demo,
     )
-    _index(est, matching.organisation_key(f"{name} {address_text}"))
+    _index(est, key_of(est))
     audit.record_write(actor=actor, action="subjects.establishment_created", obj=est)
     return est
 
