@@ -336,7 +336,7 @@ class _Writer:
         the upsert needs) and the primary key stay. Inside the import's
         transaction, so a failed import rolls the drop back too (PostgreSQL
         holds the table lock until commit; the table was empty)."""
-        if Address.objects.exists():
+        if self.reimport:
             return
         table = Address._meta.db_table
         if self.vendor == "postgresql":

@@ -432,12 +432,12 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
             values["is_minor"],
         )
         new = {"first_name": first, "last_name": last, "birth_date": birth, "national_number": nrn, "is_minor": minor}
-        identifier, key = nrn, matching.person_key(first, last)
+        identifier = nrn
     elif subject.kind == Subject.Kind.ENTERPRISE:
         name, kbo, nace = _clean_enterprise(values["name"], values["kbo_number"], values["nace_code"])
         legal_form = (values["legal_form"] or "").strip()[:50]
         new = {"name": name, "kbo_number": kbo, "legal_form": legal_form, "nace_code": nace}
-        identifier, key = kbo, matching.organisation_key(name)
+        identifier = kbo
     elif subject.kind == Subject.Kind.ESTABLISHMENT:
         name = (values["name"] or "").strip()
         if not name:
@@ -451,13 +451,13 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
             "sector": (values["sector"] or "").strip()[:100],
             "permits": (values["permits"] or "").strip(),
         }
-        identifier, key = "", matching.organisation_key(f"{name} {address_text}")
+        identifier = ""
     else:
         plate = normalise_plate(values["plate"])
         if not 2 <= len(plate) <= 12:
             raise ValidationError({"plate": _("Geef een geldige nummerplaat op.")})
         new = {"plate": plate, "description": (values["description"] or "").strip()[:200]}
-        identifier, key = plate, ""
+        identifier = plate
     changed = [f for f, v in new.items() if getattr(detail, f) != v]
     if not changed:
         return detail
@@ -469,6 +469,7 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
         setattr(detail, f, v)
     detail.identifier = identifier
     detail.save()
+    key = key_of(detail)
     if key:
         _index(detail, key)
     audit.record_write(actor=actor, action="subjects.subject_changed", obj=subject, summary=",".join(changed))

@@ -8,11 +8,12 @@ import re
 
 import pytest
 
+from .helpers import log_in
+
 pytestmark = pytest.mark.browser
 
 ENFORCER = "handhaving@demo.schakel.test"
 ANALYST = "liec@demo.schakel.test"
-PASSWORD = "Schakel-demo-2026"
 CASES = ("Nachtwinkel met opvallend weinig klanten", "Carwash met overnachtende werknemers")
 
 
@@ -22,17 +23,10 @@ def _expect():
     return expect
 
 
-def _log_in(page, base_url, email=ENFORCER):
-    page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-
-
 def test_obh_meeting_with_two_cases_produces_pdf_minutes(demo_server, page_at, screenshot, tmp_path):
     expect = _expect()
     page = page_at(1280)
-    _log_in(page, demo_server.url)
+    log_in(page, demo_server.url, ENFORCER)
     page.goto(f"{demo_server.url}/casussen/overleggen/")
     page.get_by_role("link", name="OBH Mechelen (demo)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("OBH Mechelen (demo)")
@@ -78,7 +72,7 @@ def test_obh_meeting_with_two_cases_produces_pdf_minutes(demo_server, page_at, s
 def test_case_pages_on_a_phone_and_network_under_csp(demo_server, page_at, screenshot):
     expect = _expect()
     page = page_at(360)
-    _log_in(page, demo_server.url)
+    log_in(page, demo_server.url, ENFORCER)
     page.goto(f"{demo_server.url}/casussen/")
     page.get_by_role("link", name=re.compile(r"OBH-\d+")).first.click()
     expect(page.get_by_role("heading", level=2, name="Kring")).to_be_visible()
@@ -94,7 +88,7 @@ def test_case_pages_on_a_phone_and_network_under_csp(demo_server, page_at, scree
     page.get_by_role("link", name="Netwerk").click()
     expect(page.locator("#case-network canvas").first).to_be_attached()
     page_wide = page_at(1280)
-    _log_in(page_wide, demo_server.url)
+    log_in(page_wide, demo_server.url, ENFORCER)
     page_wide.goto(page.url)
     expect(page_wide.locator("#case-network canvas").first).to_be_attached()
     page_wide.wait_for_timeout(500)
@@ -108,7 +102,7 @@ def test_linked_signal_shown_per_viewer_and_plan_status_step(demo_server, page_a
     The owner then moves the intervention from planned to running."""
     expect = _expect()
     analyst = page_at(1280)
-    _log_in(analyst, demo_server.url, ANALYST)
+    log_in(analyst, demo_server.url, ANALYST)
     analyst.goto(f"{demo_server.url}/casussen/")
     analyst.get_by_role("row", name=re.compile(CASES[0])).get_by_role("link").first.click()
     section = analyst.get_by_role("region", name="Gekoppelde signalen")
@@ -118,7 +112,7 @@ def test_linked_signal_shown_per_viewer_and_plan_status_step(demo_server, page_a
     screenshot(analyst, "cases-linked-signals-liec-1280")
 
     owner = page_at(1280)
-    _log_in(owner, demo_server.url)
+    log_in(owner, demo_server.url, ENFORCER)
     owner.goto(analyst.url)
     section = owner.get_by_role("region", name="Gekoppelde signalen")
     expect(section.get_by_text("geen inzage in dit signaal")).to_be_visible()

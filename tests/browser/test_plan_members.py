@@ -4,21 +4,11 @@ removal asks for confirmation."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
+from .helpers import log_in
+
 pytestmark = pytest.mark.browser
-
-PASSWORD = "Schakel-demo-2026"
-
-
-def _log_in(page, base_url, email):
-    page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -38,7 +28,7 @@ def test_coordinator_links_and_removes_group_members(demo_server, page_at, scree
     )
 
     page = page_at(width)
-    _log_in(page, demo_server.url, "coordinator@demo.schakel.test")
+    log_in(page, demo_server.url, "coordinator@demo.schakel.test")
     page.goto(f"{demo_server.url}/plan/groep/{group.pk}/")
     select = page.locator(f"#member-user-{seat.pk}")
     select.select_option(str(holder.pk))

@@ -10,10 +10,11 @@ import re
 import pytest
 from django.urls import reverse
 
+from .helpers import log_in
+
 pytestmark = pytest.mark.browser
 
 QRT = "qrt@demo.schakel.test"
-PASSWORD = "Schakel-demo-2026"
 
 
 def _expect():
@@ -26,14 +27,6 @@ def _no_overflow(page):
     width = page.viewport_size["width"]
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"page is {scroll_width}px wide in a {width}px viewport"
-
-
-def _log_in(page, base_url, email=QRT):
-    page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _jpeg() -> bytes:
@@ -49,7 +42,7 @@ def test_qrt_activity_and_wijkschouw_at_360(demo_server, page_at, screenshot):
 
     expect = _expect()
     page = page_at(360, 740)
-    _log_in(page, demo_server.url)
+    log_in(page, demo_server.url, QRT)
 
     # --- a QRT activity, filled in as in the street ---------------------------------
     page.goto(demo_server.url + reverse("neighbourhoods:qrt_create"))
@@ -115,7 +108,7 @@ def test_incident_history_at_360(demo_server, page_at, screenshot):
     expect = _expect()
     incident = Incident.objects.filter(is_demo=True, location_label="Kalverenstraat").get()
     page = page_at(360, 740)
-    _log_in(page, demo_server.url, email="qrtlead@demo.schakel.test")
+    log_in(page, demo_server.url, "qrtlead@demo.schakel.test")
     page.goto(demo_server.url + reverse("neighbourhoods:incident_edit", args=[incident.pk]))
     page.get_by_label("Schade").fill("Voordeur vernield, ruiten van twee buren gebarsten.")
     page.get_by_label("Interne notities").fill("Piste: conflict rond een verdwenen lading (demo).")
@@ -133,7 +126,7 @@ def test_incident_history_at_360(demo_server, page_at, screenshot):
     screenshot(page, "incident-history-360")
 
     member = page_at(360, 740)
-    _log_in(member, demo_server.url)
+    log_in(member, demo_server.url, QRT)
     member.goto(demo_server.url + reverse("neighbourhoods:incident_detail", args=[incident.pk]))
     history = member.locator("#geschiedenis")
     expect(history).to_contain_text("Voordeur vernield, ruiten van twee buren gebarsten.")

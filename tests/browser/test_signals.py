@@ -9,23 +9,15 @@ import re
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.browser
+from .helpers import log_in
 
-PASSWORD = "Schakel-demo-2026"
+pytestmark = pytest.mark.browser
 
 
 def _expect():
     from playwright.sync_api import expect
 
     return expect
-
-
-def _log_in(page, base_url, email):
-    page.goto(f"{base_url}/account/aanmelden/")
-    page.get_by_label("E-mailadres").fill(email)
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.wait_for_url(re.compile(r"/$"))
 
 
 def _step(page, choice_label, note=""):
@@ -67,7 +59,7 @@ def test_youth_signal_partner_form_to_osp_decision(demo_server, page_at, screens
 
     # --- the triage officer does not even see it in her queue ------------------
     triage = page_at(1280)
-    _log_in(triage, demo_server.url, "triage@demo.schakel.test")
+    log_in(triage, demo_server.url, "triage@demo.schakel.test")
     triage.goto(demo_server.url + reverse("signals:queue"))
     expect(triage.get_by_role("link", name=signal.reference)).to_have_count(0)
     response = triage.goto(demo_server.url + reverse("signals:detail", args=[signal.pk]))
@@ -75,7 +67,7 @@ def test_youth_signal_partner_form_to_osp_decision(demo_server, page_at, screens
 
     # --- the OSP triages it and routes it to the OSP ---------------------------
     page = page_at(1280, 900)
-    _log_in(page, demo_server.url, "osp@demo.schakel.test")
+    log_in(page, demo_server.url, "osp@demo.schakel.test")
     page.goto(demo_server.url + reverse("signals:queue"))
     page.get_by_role("link", name=signal.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(signal.reference)
@@ -116,7 +108,7 @@ def test_modeler_saves_a_new_version_under_csp(demo_server, page_at, screenshot)
     expect = _expect()
     v1 = ProcessDefinition.objects.filter(key="jongeren_vroegdetectie").order_by("-version").first()
     page = page_at(1280, 900)
-    _log_in(page, demo_server.url, "beheerder@demo.schakel.test")
+    log_in(page, demo_server.url, "beheerder@demo.schakel.test")
     page.goto(demo_server.url + reverse("workflows:definition_edit", args=[v1.pk]))
     expect(page.locator("[data-bpmn-modeler][data-rendered='1']")).to_have_count(1)
     # The modeler's palette is there: the administrator can draw.

@@ -1,0 +1,16 @@
+"""Shared steps of the browser tests."""
+
+from __future__ import annotations
+
+import re
+
+PASSWORD = "Schakel-demo-2026"  # every demo persona's password
+
+
+def log_in(page, base_url: str, email: str) -> None:
+    """Sign in through the login form and wait for the start page."""
+    page.goto(f"{base_url}/account/aanmelden/")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    page.wait_for_url(re.compile(r"/$"))
