@@ -16,7 +16,11 @@ last name), where a token agrees when any of its keys is shared. One typo
 spoils at most two of the three keys, so recall stays high. The two-token
 rule is stored as *pair keys* (one per key of one token and key of another,
 ``pair_keys``), so it is one index lookup that reads only the agreeing
-subjects, however common each name is on its own.
+subjects, however common each name is on its own. A name of one word
+("J. Vandenbroeck", "Autodeal") has no second token: it needs to agree on
+its one word only, so it also stores *sole keys* (its single keys paired
+with a sentinel) that every query of two words probes in the same lookup,
+and a query of one word reads the single keys (``lookup``).
 """
 
 from __future__ import annotations
@@ -217,20 +221,59 @@ def _pairs(groups) -> set[str]:
     return {pair_key(a, b) for i, ga in enumerate(groups) for gb in groups[i + 1 :] for a in ga for b in gb}
 
 
+# The partner of a one-word name's keys in the pair table ("*+pbrk"): it
+# sorts before every key (they start with a letter) and is never a key itself.
+SOLE = "*"
+
+
+def words(key: str) -> set[str]:
+    """The words of a normal form that make keys: its distinct tokens of two
+    letters or more (an initial, "J.", makes none). Glued forms ("vndnbrk"
+    next to "brk") are other spellings of a word, not more words."""
+    return {tok for tok in key.partition("|")[0].split() if len(tok) >= 2}
+
+
+def _sole(groups) -> set[str]:
+    return {pair_key(SOLE, k) for group in groups for k in group}
+
+
 def pair_keys(key: str) -> set[str]:
-    """Stored pair keys (ADR 0402, amendment 2): for every two distinct
-    tokens, each stored key of the one combined with each stored key of the
-    other (3 x 3 per pair of tokens). A subject agrees with a query on two
-    tokens exactly when it holds one of the query's ``query_pair_keys``, so
-    the two-token rule is one index lookup that reads only agreeing subjects,
-    however common each name is on its own."""
-    return _pairs(key_groups(key))
+    """Stored pair keys (ADR 0402, amendments 2 and 3): for every two
+    distinct tokens, each stored key of the one combined with each stored key
+    of the other (3 x 3 per pair of tokens). A subject agrees with a query on
+    two tokens exactly when it holds one of the query's ``query_pair_keys``,
+    so the two-token rule is one index lookup that reads only agreeing
+    subjects, however common each name is on its own.
+
+    A name of one word cannot agree on two: it also holds its single keys
+    paired with ``SOLE`` (3 per token or glued form), which every query of
+    two words probes, so it is found when it agrees on that one word."""
+    groups = key_groups(key)
+    pairs = _pairs(groups)
+    if len(words(key)) <= 1:
+        pairs |= _sole(groups)
+    return pairs
 
 
 def query_pair_keys(key: str) -> set[str]:
-    """The pair keys a query probes: its query keys (first+last letter at
-    length ±1) combined per pair of tokens (5 x 5 per pair of tokens)."""
-    return _pairs(key_groups(key, query=True))
+    """The pair keys a query of two words or more probes: its query keys
+    (first+last letter at length ±1) combined per pair of tokens (5 x 5 per
+    pair of tokens), and each query key with ``SOLE`` (5 per token), which
+    finds the names of one word that agree with one of its tokens."""
+    groups = key_groups(key, query=True)
+    return _pairs(groups) | _sole(groups)
+
+
+def lookup(key: str) -> tuple[str, list[str]]:
+    """What a query reads, as one index lookup: ``("pair", keys)`` in the
+    pair table for a query of two words or more (``query_pair_keys``), or
+    ``("single", keys)`` in the single-key table for a query of one word:
+    the query keys of that word and of its glued forms, so it meets a name
+    of any length that shares one of them (the score decides). Sorted."""
+    groups = key_groups(key, query=True)
+    if len(words(key)) >= 2:
+        return "pair", sorted(_pairs(groups) | _sole(groups))
+    return "single", sorted({k for group in groups for k in group})
 
 
 def min_tokens(groups) -> int:
@@ -392,15 +435,12 @@ class NameIndex:
 
     def agreeing_candidates(self, key: str) -> list[int]:
         """Subjects agreeing with ``key`` on two tokens (one pair key of the
-        query), or on its only token (one single key), smallest posting
+        query), or on one word when either name has only one (a sole key, or
+        a single key of a query of one word: ``lookup``), smallest posting
         lists first, up to ``max_candidates``."""
-        groups = key_groups(key, query=True)
-        if not groups:
-            return []
-        if min_tokens(groups) == 1:
-            postings = {k: p for k in groups[0] if (p := self._keys.get(k))}
-        else:
-            postings = {k: p for k in query_pair_keys(key) if (p := self._pairs.get(k))}
+        table, keys = lookup(key)
+        index = self._pairs if table == "pair" else self._keys
+        postings = {k: p for k in keys if (p := index.get(k))}
         return cheapest_first(postings, self.max_candidates)
 
     def candidates(self, key: str) -> list[int]:

@@ -117,17 +117,15 @@ def name_candidates(key: str, *, limit: int | None = None, cap: int | None = Non
 
 def _agreeing(key: str, cap: int) -> list[int]:
     """Subjects agreeing with ``key`` on two tokens: one read of the pair
-    keys' index, which returns only agreeing subjects (``SubjectNamePair``);
-    for a single-token name, the subjects sharing any of its keys. Posting
+    keys' index, which returns only agreeing subjects (``SubjectNamePair``),
+    names of one word included (their sole keys); for a query of one word,
+    the subjects sharing any single key of it (``matching.lookup``). Posting
     lists are taken smallest first up to ``cap`` (``matching.cheapest_first``,
     as ``NameIndex.agreeing_candidates``)."""
-    groups = matching.key_groups(key, query=True)
-    if not groups:
+    table, keys = matching.lookup(key)
+    if not keys:
         return []
-    if matching.min_tokens(groups) == 1:
-        postings = _postings(groups[0])
-    else:
-        postings = _postings(sorted(matching.query_pair_keys(key)), SubjectNamePair)
+    postings = _postings(keys, SubjectNamePair if table == "pair" else SubjectNameKey)
     return matching.cheapest_first(postings, cap)
 
 
