@@ -21,6 +21,6 @@ class CasesConfig(AppConfig):
                 order=84,
             )
         )
-        from . import indicators, receivers  # noqa: F401 - connects the signal receiver
+        from . import indicators, receivers, services  # noqa: F401 - the signal receiver; the deferred jobs
 
         indicators.register_all()

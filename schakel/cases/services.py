@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from schakel.audit import services as audit
-from schakel.core.after_response import after_response
+from schakel.core.deferred import defer, job
 from schakel.legal.models import LegalGround
 from schakel.subjects import selectors as subject_selectors
 from schakel.subjects.models import Subject
@@ -97,13 +97,8 @@ def case_open(
         case=case, from_status="", to_status=CaseStatus.REGISTERED, changed_by=actor, changed_at=now, note=note[:500]
     )
     audit.record_write(actor=actor, action="cases.case_opened", obj=case, summary=f"type {case_type}")
-    case_id = case.pk
-    raise_hits(
-        actor=actor,
-        matches=title_matches,
-        trigger_kind="case_title",
-        guard=lambda: Case.objects.filter(pk=case_id).exists(),
-    )
+    # Written with the case: a rolled-back case leaves no job behind.
+    raise_hits(actor=actor, matches=title_matches, trigger_kind="case_title")
     return case
 
 
@@ -171,46 +166,69 @@ def case_status_change(*, actor, case: Case, to_status: str, note: str = "") -> 
     return case
 
 
+def _actor(actor_id):
+    """The user a deferred job acts for (None: a partner without account)."""
+    if actor_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(pk=actor_id)
+
+
 def _raise_hits(*, actor, subject: Subject, trigger_kind: str, case: Case) -> None:
     """Tell owners of cases the actor cannot see that one of their subjects
     matched, after the response (``raise_hits``). The matching itself runs
     then too: it reads the whole registry and costs up to tens of ms."""
-    after_response(_raise_subject_hits, actor=actor, subject_id=subject.pk, case_id=case.pk, trigger_kind=trigger_kind)
+    defer(
+        "cases.raise_subject_hits",
+        actor_id=actor.pk,
+        subject_id=subject.pk,
+        case_id=case.pk,
+        trigger_kind=trigger_kind,
+    )
 
 
-def _raise_subject_hits(*, actor, subject_id: int, case_id: int, trigger_kind: str) -> int:
-    # Nothing when the link did not survive the request (rolled back).
+@job("cases.raise_subject_hits")
+def _raise_subject_hits(*, actor_id, subject_id: int, case_id: int, trigger_kind: str) -> int:
+    # Nothing when the link was removed in the meantime.
     if not CaseSubject.objects.filter(case_id=case_id, subject_id=subject_id).exists():
         return 0
     subject = Subject.objects.get(pk=subject_id)
     matches = {m.subject_id: m for m in subject_selectors.matches_for(subject)}
-    return raise_hits_now(actor=actor, matches=matches, exact_ids={subject_id}, trigger_kind=trigger_kind)
+    return raise_hits_now(
+        actor=_actor(actor_id), matches=matches, exact_ids={subject_id}, trigger_kind=trigger_kind
+    )
 
 
-def raise_hits(
-    *, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "", guard=None
-) -> None:
+def raise_hits(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> None:
     """Hit/no-hit (ADR 0401): ``raise_hits_now`` once the actor's response has
-    been sent (``core.after_response``, ADR 0007), so whether a hit was
-    written never shows in that response, its content or its timing.
-    ``guard``: a callable checked first; when it answers False (the request
-    that triggered the check was rolled back) nothing is raised."""
-    after_response(
-        _guarded,
-        guard,
-        raise_hits_now,
-        actor=actor,
-        matches=matches,
+    been sent (ADR 0007), so whether a hit was written never shows in that
+    response, its content or its timing. The job is written in the caller's
+    transaction whatever ``matches`` holds (durable: ``core.deferred``), so a
+    rolled-back request raises nothing and a worker that dies after
+    answering loses nothing."""
+    defer(
+        "cases.raise_hits",
+        actor_id=actor.pk if actor is not None else None,
+        matches={str(sid): [m.reason, float(m.score)] for sid, m in matches.items()},
         trigger_kind=trigger_kind,
-        exact_ids=exact_ids,
+        exact_ids=sorted(exact_ids),
         trigger_reference=trigger_reference,
     )
 
 
-def _guarded(guard, fn, **kwargs):
-    if guard is not None and not guard():
-        return 0
-    return fn(**kwargs)
+@job("cases.raise_hits")
+def _raise_hits_job(*, actor_id, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> int:
+    from schakel.subjects.matching import Match
+
+    found = {int(sid): Match(int(sid), score, reason) for sid, (reason, score) in matches.items()}
+    return raise_hits_now(
+        actor=_actor(actor_id),
+        matches=found,
+        trigger_kind=trigger_kind,
+        exact_ids=exact_ids,
+        trigger_reference=trigger_reference,
+    )
 
 
 @transaction.atomic
@@ -263,11 +281,12 @@ def subject_changed_outside_circles(*, actor, subject_id: int) -> None:
     of the cases that hold it and that ``actor`` is not a member of are told,
     after the response (ADR 0007), so they can check the change in the
     subject's history. ``actor`` learns nothing of those cases."""
-    after_response(_notify_subject_changed, actor=actor, subject_id=subject_id)
+    defer("cases.notify_subject_changed", actor_id=actor.pk, subject_id=subject_id)
 
 
-@transaction.atomic
-def _notify_subject_changed(*, actor, subject_id: int) -> int:
+@job("cases.notify_subject_changed")
+def _notify_subject_changed(*, actor_id, subject_id: int) -> int:
+    actor = _actor(actor_id)
     rows = (
         CaseSubject.objects.filter(subject_id=subject_id)
         .filter(~Exists(_active_membership(actor)))
@@ -288,10 +307,11 @@ def _notify_subject_changed(*, actor, subject_id: int) -> int:
     return told
 
 
+@job("cases.signal_hits")
 def signal_raise_hits(*, signal_id: int) -> int:
     """A new signal's "subjects mentioned" text against the subjects of cases
     its reporter cannot see: hits for those owners, nothing for the reporter.
-    Runs after the signal's transaction committed (see ``receivers``)."""
+    A deferred job written with the signal (see ``receivers``)."""
     from schakel.signals.models import Signal
 
     from . import textmatch

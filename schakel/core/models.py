@@ -64,3 +64,29 @@ class SeedGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id}:{self.permission_id}"
+
+
+class DeferredJob(models.Model):
+    """Work a request leaves for after its response (ADR 0007, amendment 1),
+    written in the request's own transaction so that it survives a worker
+    that dies after answering, and vanishes with a request that rolls back.
+
+    A row exists only while its work has not run: the runner deletes it in
+    the same transaction as the work. ``payload`` holds ids and codes only,
+    never names or other personal data."""
+
+    name = models.CharField(max_length=80)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("uitgestelde taak")
+        verbose_name_plural = _("uitgestelde taken")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk}"

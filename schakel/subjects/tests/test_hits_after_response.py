@@ -1,22 +1,28 @@
 """Hit/no-hit through the whole request path: a search that matches a subject
 in a case the searcher cannot see writes its hit only after the response has
-been sent (core.after_response, ADR 0007). The answer, built and complete,
+been sent (core.after_response, ADR 0007), from a job row written with the
+request (core.deferred) that survives a worker dying after its answer. The answer, built and complete,
 has not waited for the hit: its content and its timing cannot tell."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
+from django.core.management import call_command
 from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from schakel.audit.models import AuditEvent
 from schakel.cases.models import Hit, Notification
+from schakel.core import after_response
+from schakel.core.models import DeferredJob
 from schakel.subjects import services
 
 pytestmark = pytest.mark.django_db
@@ -83,3 +89,28 @@ def test_a_search_without_a_hidden_match_queues_the_same_and_writes_nothing(clie
     assert response.status_code == 200
     _closed(response)
     assert not Hit.objects.exists()
+
+
+def test_a_search_always_writes_its_job_with_the_response_hit_or_not(client, outsider, secret):
+    """The job row is written whether or not anything will match (the same
+    work either way), and is gone once it has run."""
+    for q in ("Pieter Verhoeven", "Yusuf Ben Ali"):
+        response = _search_as(client, outsider, q)
+        assert DeferredJob.objects.filter(name="cases.raise_hits").count() == 1
+        _closed(response)
+        assert not DeferredJob.objects.exists()
+    assert Hit.objects.count() == 1
+
+
+def test_the_hit_of_a_worker_that_died_after_answering_is_raised_by_the_command(client, owner, outsider, secret):
+    response = _search_as(client, outsider, "Yusuf Ben Ali")
+    assert response.status_code == 200
+    after_response._finishing.queues = []  # the worker is killed before it closes the response
+    assert not Hit.objects.exists()
+    DeferredJob.objects.update(created_at=timezone.now() - dt.timedelta(minutes=2))
+    call_command("run_deferred_jobs", stdout=io.StringIO())
+    hit = Hit.objects.get()
+    assert (hit.case, hit.triggered_by, hit.trigger_kind) == (secret, outsider, "search")
+    assert Notification.objects.filter(recipient=owner, kind="hit").count() == 1
+    # Still attributed to the request that asked.
+    assert AuditEvent.objects.get(action="cases.hit_raised").request_id == response["X-Request-ID"]
