@@ -12,13 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 IDLE_KEY = "schakel_last_seen"
+# The last-seen time is stored at most once a minute: storing it on every
+# request made every page an UPDATE and a COMMIT of the session row. A
+# session may so end up to this many seconds before the idle limit.
+IDLE_RESOLUTION = 60
 
 # Paths a signed-in user without verified MFA may still open.
 _MFA_OPEN_PREFIXES = ("/static/", "/i18n/", "/gezondheid/")
 
 
 class IdleTimeoutMiddleware:
-    """Signs out a session that has been idle longer than SESSION_IDLE_MINUTES."""
+    """Signs out a session that has been idle longer than SESSION_IDLE_MINUTES
+    (to the minute: see ``IDLE_RESOLUTION``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,7 +39,8 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 messages.info(request, _("U bent afgemeld omdat u een tijd niet actief was."))
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            request.session[IDLE_KEY] = now
+            if last is None or now - int(last) >= IDLE_RESOLUTION:
+                request.session[IDLE_KEY] = now
         return self.get_response(request)
 
 

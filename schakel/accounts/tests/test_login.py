@@ -240,3 +240,35 @@ def test_password_reset_sends_mail_and_sets_new_password(client, mailoutbox=None
     # Unknown addresses get the same answer and no mail.
     client.post(reverse("accounts:password_reset"), {"email": "niemand@example.test"})
     assert len(mail.outbox) == 1
+
+
+@override_settings(SESSION_IDLE_MINUTES=30)
+def test_activity_is_stored_once_a_minute_and_keeps_the_session_alive(client):
+    """A page within the minute does not write the session row (no UPDATE,
+    no COMMIT per page); activity after it does, and keeps the user in."""
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from schakel.accounts.middleware import IDLE_KEY
+
+    user = UserFactory()
+    client.force_login(user)
+    client.get(reverse("core:home"))
+    stored = client.session[IDLE_KEY]
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("core:home"))
+    table = Session._meta.db_table
+    assert not [q for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"]]
+
+    # 29 minutes idle, then a page: still signed in, and the time is stored.
+    session = client.session
+    session[IDLE_KEY] = stored - 29 * 60
+    session.save()
+    assert client.get(reverse("core:home")).status_code == 200
+    assert client.session[IDLE_KEY] >= stored
+    # So 29 more minutes later the session is still alive.
+    session = client.session
+    session[IDLE_KEY] = client.session[IDLE_KEY] - 29 * 60
+    session.save()
+    assert client.get(reverse("core:home")).status_code == 200
