@@ -18,9 +18,9 @@ rule is stored as *pair keys* (one per key of one token and key of another,
 ``pair_keys``), so it is one index lookup that reads only the agreeing
 subjects, however common each name is on its own. A name of one word
 ("J. Vandenbroeck", "Autodeal") has no second token: it needs to agree on
-its one word only, so it also stores *sole keys* (its single keys paired
-with a sentinel) that every query of two words probes in the same lookup,
-and a query of one word reads the single keys (``lookup``).
+its one word, so it also stores *sole keys* (two keys of that word paired,
+marked with a sentinel) that every query of two words probes in the same
+lookup, and a query of one word reads the single keys (``lookup``).
 """
 
 from __future__ import annotations
@@ -195,13 +195,13 @@ def key_groups(key: str, *, query: bool = False) -> list[tuple[str, ...]]:
     ±1, so one inserted or dropped letter in the middle still meets it."""
     toks, _, rest = key.partition("|")
     alts = rest.partition("|")[2]
-    groups = []
-    for tok in sorted(set(toks.split()) | set(alts.split())):
-        if len(tok) >= 2:
-            ends = tok[0] + tok[-1]
-            lengths = (len(tok) - 1, len(tok), len(tok) + 1) if query else (len(tok),)
-            groups.append(("p" + tok[:3], "e" + tok[-3:], *(f"f{ends}{n}" for n in lengths)))
-    return groups
+    return [_group(tok, query) for tok in sorted(set(toks.split()) | set(alts.split())) if len(tok) >= 2]
+
+
+def _group(tok: str, query: bool) -> tuple[str, ...]:
+    ends = tok[0] + tok[-1]
+    lengths = (len(tok) - 1, len(tok), len(tok) + 1) if query else (len(tok),)
+    return ("p" + tok[:3], "e" + tok[-3:], *(f"f{ends}{n}" for n in lengths))
 
 
 def blocking_keys(key: str) -> set[str]:
@@ -221,8 +221,8 @@ def _pairs(groups) -> set[str]:
     return {pair_key(a, b) for i, ga in enumerate(groups) for gb in groups[i + 1 :] for a in ga for b in gb}
 
 
-# The partner of a one-word name's keys in the pair table ("*+pbrk"): it
-# sorts before every key (they start with a letter) and is never a key itself.
+# The mark of a sole key in the pair table ("*ebrk+pbrk"): two keys of the
+# same word, where a pair key has keys of two different words.
 SOLE = "*"
 
 
@@ -233,8 +233,24 @@ def words(key: str) -> set[str]:
     return {tok for tok in key.partition("|")[0].split() if len(tok) >= 2}
 
 
+def sole_key(a: str, b: str) -> str:
+    return SOLE + pair_key(a, b)
+
+
 def _sole(groups) -> set[str]:
-    return {pair_key(SOLE, k) for group in groups for k in group}
+    """Two keys of the same token, as sole keys: 3 per token stored
+    (prefix+suffix, prefix+ends, suffix+ends), 7 per token of a query (its
+    ends key at length ±1)."""
+    return {sole_key(a, b) for group in groups for i, a in enumerate(group) for b in group[i + 1 :] if a[0] != b[0]}
+
+
+def glued_words(key: str) -> list[str]:
+    """Every two words of a normal form written as one, in both orders (the
+    tokens are sorted, their order is lost): the skeleton of the glued word
+    ("kap" + "sln" -> "kpsln", as "Kapsalon"), so a query written apart meets
+    a name of one word written glued through its sole keys."""
+    toks = sorted(words(key))
+    return sorted({skeleton(a + b) for a in toks for b in toks if a != b})
 
 
 def pair_keys(key: str) -> set[str]:
@@ -245,9 +261,12 @@ def pair_keys(key: str) -> set[str]:
     so the two-token rule is one index lookup that reads only agreeing
     subjects, however common each name is on its own.
 
-    A name of one word cannot agree on two: it also holds its single keys
-    paired with ``SOLE`` (3 per token or glued form), which every query of
-    two words probes, so it is found when it agrees on that one word."""
+    A name of one word cannot agree on two tokens: it also holds *sole
+    keys*, two keys of its word paired (3 per token or glued form, marked
+    with ``SOLE``), which every query of two words probes: it is found when
+    one query token shares two keys with its word (one typo spoils at most
+    one of them in a long word), or two query words written as one do
+    (``glued_words``)."""
     groups = key_groups(key)
     pairs = _pairs(groups)
     if len(words(key)) <= 1:
@@ -258,10 +277,11 @@ def pair_keys(key: str) -> set[str]:
 def query_pair_keys(key: str) -> set[str]:
     """The pair keys a query of two words or more probes: its query keys
     (first+last letter at length ±1) combined per pair of tokens (5 x 5 per
-    pair of tokens), and each query key with ``SOLE`` (5 per token), which
-    finds the names of one word that agree with one of its tokens."""
+    pair of tokens), and the sole keys that find names of one word: two keys
+    of one token (7 per token), and of every two words written as one
+    (``glued_words``: 7 per ordered pair of words)."""
     groups = key_groups(key, query=True)
-    return _pairs(groups) | _sole(groups)
+    return _pairs(groups) | _sole(groups) | _sole([_group(tok, True) for tok in glued_words(key)])
 
 
 def lookup(key: str) -> tuple[str, list[str]]:
@@ -272,7 +292,7 @@ def lookup(key: str) -> tuple[str, list[str]]:
     of any length that shares one of them (the score decides). Sorted."""
     groups = key_groups(key, query=True)
     if len(words(key)) >= 2:
-        return "pair", sorted(_pairs(groups) | _sole(groups))
+        return "pair", sorted(query_pair_keys(key))
     return "single", sorted({k for group in groups for k in group})
 
 

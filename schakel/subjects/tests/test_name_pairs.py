@@ -17,12 +17,21 @@ from schakel.subjects.models import Person, Subject, SubjectNameKey, SubjectName
 
 def _agrees_on_two_tokens(query: str, stored: str) -> bool:
     """The rule written out: two different query tokens each share a key with
-    two different stored tokens; when the query or the stored name has one
-    word only (amendment 3), any shared key is enough."""
+    two different stored tokens. Amendment 3: a query of one word needs one
+    shared key; a stored name of one word is also found when one query token
+    shares two keys with one of its tokens, or two query words written as one
+    (``glued_words``) do."""
     q_groups = matching.key_groups(query, query=True)
     s_groups = [set(g) for g in matching.key_groups(stored)]
-    if len(matching.words(query)) <= 1 or len(matching.words(stored)) <= 1:
+    if len(matching.words(query)) <= 1:
         return any(set(qa) & g for qa in q_groups for g in s_groups)
+    if len(matching.words(stored)) <= 1:
+        for g in s_groups:
+            if any(len(set(qa) & g) >= 2 for qa in q_groups):
+                return True
+        for glued in matching.glued_words(query):
+            if any(len(set(matching.key_groups(f"{glued}||", query=True)[0]) & g) >= 2 for g in s_groups):
+                return True
     for i, qa in enumerate(q_groups):
         for qb in q_groups[i + 1 :]:
             for x, sa in enumerate(s_groups):
@@ -41,11 +50,12 @@ def test_pair_keys_are_canonical_and_cover_every_pair_of_tokens():
     assert "pjns+pmhm" in pairs  # canonical order, whichever token is first
     assert matching.pair_key("pmhm", "pjns") == matching.pair_key("pjns", "pmhm") == "pjns+pmhm"
     # A query probes the first+last key at length ±1: 5 x 5 per pair of
-    # tokens, and 5 sole keys per token (amendment 3).
-    assert len(matching.query_pair_keys(key)) == 25 + 2 * 5
+    # tokens; and the sole keys of amendment 3 (7 per token and per order
+    # of two tokens glued).
+    assert len(matching.query_pair_keys(key)) == 25 + 2 * 7 + 2 * 7
     assert pairs <= matching.query_pair_keys(key)
     # One token: no pairs, its sole keys; three tokens: three pairs of tokens.
-    assert matching.pair_keys(matching.person_key("Mohamed", "")) == {"*+pmhm", "*+ehmd", "*+fmd4"}
+    assert matching.pair_keys(matching.person_key("Mohamed", "")) == {"*ehmd+pmhm", "*fmd4+pmhm", "*ehmd+fmd4"}
     three = matching.person_key("Jan Karel", "Peeters")
     assert len(matching.key_groups(three)) == 3
     assert len(matching.pair_keys(three)) == 27
@@ -131,7 +141,7 @@ def _pairs_of(subject) -> set[str]:
 def test_services_keep_the_pair_keys_with_the_name(merge_world):
     user, case, a, b, shop = merge_world
     assert _pairs_of(a) == matching.pair_keys(a.match_key) and len(_pairs_of(a)) == 9
-    assert _pairs_of(shop) == {"*+pshp", "*+eshp", "*+fsp3"}  # "Shop BV": one token, its sole keys
+    assert _pairs_of(shop) == {"*eshp+pshp", "*fsp3+pshp", "*eshp+fsp3"}  # "Shop BV": one word, its sole keys
     # A rename replaces the pair keys: the old name no longer agrees.
     for codename in ("view_subject", "change_subject"):
         user.user_permissions.add(Permission.objects.get(codename=codename, content_type__app_label="subjects"))
