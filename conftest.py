@@ -48,3 +48,11 @@ def persona_client(client, seeded):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
+    """Uploads made by tests (attachments, photos) go to a folder of their
+    own, never into the developer's var/media. The storage follows the
+    setting (Django resets it on setting_changed)."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
