@@ -39,7 +39,12 @@ class EventFilterForm(forms.Form):
         choices=[("", _("Alle soorten")), *AuditEvent.Kind.choices],
         error_messages={"invalid_choice": _("Onbekende soort gebeurtenis.")},
     )
-    action = forms.CharField(label=_("Actie bevat"), required=False, max_length=80)
+    action = forms.CharField(
+        label=_("Actie bevat"),
+        required=False,
+        max_length=80,
+        help_text=_("Een code (bv. cases.case_opened) of woorden uit de omschrijving (bv. ingezien)."),
+    )
     actor = forms.CharField(label=_("E-mailadres actor"), required=False, max_length=254)
     organisation = forms.ModelChoiceField(
         label=_("Organisatie"),

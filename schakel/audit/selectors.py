@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from schakel.accounts.models import Organisation
 
+from . import labels
 from .models import AuditEvent
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -79,7 +80,12 @@ def events_visible_to(*, user, filters: EventFilters | None = None) -> QuerySet[
     if f.kind:
         qs = qs.filter(kind=f.kind)
     if f.action:
-        qs = qs.filter(action__icontains=f.action)
+        # The code as stored, or the words of its Dutch label shown on the page.
+        matching = labels.action_codes_matching(f.action)
+        condition = Q(action__icontains=f.action)
+        if matching:
+            condition |= Q(action__in=matching)
+        qs = qs.filter(condition)
     if f.actor:
         qs = qs.filter(actor_label__icontains=f.actor)
     if f.organisation is not None:

@@ -16,7 +16,7 @@ from schakel.core.testing import OrganisationFactory, UserFactory, assert_consta
 pytestmark = pytest.mark.django_db
 
 URL = reverse("audit:event_export")
-COLUMNS = 15
+COLUMNS = 18
 
 
 @pytest.fixture
@@ -70,12 +70,15 @@ def test_export_is_utf8_bom_semicolon_csv_with_all_columns(dpo_client, dpo, city
         "tijdstip",
         "soort",
         "actie",
+        "actie (omschrijving)",
         "actor",
         "organisatie",
         "objecttype",
+        "objecttype (omschrijving)",
         "object-id",
         "samenvatting",
         "doel",
+        "doel (omschrijving)",
         "rechtsgrond",
         "ontvangende organisatie",
         "IP-adres",
@@ -86,17 +89,20 @@ def test_export_is_utf8_bom_semicolon_csv_with_all_columns(dpo_client, dpo, city
     assert all(len(r) == COLUMNS for r in rows)
     row = data[event.id]
     assert row[1] == event.at.astimezone(BRUSSELS).isoformat()
-    assert row[2:9] == [
+    assert row[2:11] == [
         "disclosure",
         "subjects.subject.disclosed",
+        "Subject verstrekt aan andere organisatie",
         "dpo@stad.test",
         "Stad Test",
         "subjects.subject",
+        "Subject",
         "42",
         "gedeeld met é, ü en ;",
     ]
-    assert row[9:12] == ['overleg "LIEC"', "art. 6.1.e AVG; protocol 2026/3", "PZ Test"]
-    assert row[14] == event.hash
+    # Free text typed as purpose has no translation: the label column repeats it.
+    assert row[11:15] == ['overleg "LIEC"', 'overleg "LIEC"', "art. 6.1.e AVG; protocol 2026/3", "PZ Test"]
+    assert row[17] == event.hash
 
 
 def test_export_is_recorded_as_an_access_event_with_the_request_id(dpo_client, dpo):
