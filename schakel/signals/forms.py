@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from schakel.places import selectors as places
+from schakel.places.forms import AddressField as PlaceAddressField
 
 from .models import Category, Invitation, RoutingRule, Signal
-from .selectors import categories_for_select
+from .selectors import categories_for_select, in_tree_order
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,6 +30,64 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)]
 
 
+# "Kalverenstraat 5 bus 2, 2800 Mechelen" -> street and number | postcode | town.
+_ADDRESS_TAIL = re.compile(
+    r"^(?P<main>.*?\d+[A-Za-z]?(?:\s*(?:bus|b)\s*\S+)?)\s*,?\s*(?P<postcode>\d{4})?\s*(?P<town>[^\d,]*)$",
+    re.IGNORECASE,
+)
+
+
+def address_lookup(text: str):
+    """(address, suggestions) for what the user typed. Accepts the register's
+    label ("Kalverenstraat 5, 2800"), any letter case, and a trailing postcode
+    and town ("kalverenstraat 5 2800 Mechelen"). Without a single match, up to
+    five addresses that start like the input, to suggest."""
+    text = " ".join((text or "").split())
+    address = places.address_resolve(label=text)
+    if address is not None:
+        return address, []
+    m = _ADDRESS_TAIL.match(text)
+    main = m.group("main").strip(" ,") if m else text.split(",", 1)[0]
+    if m and m.group("postcode"):
+        address = places.address_resolve(label=f"{main}, {m.group('postcode')}")
+    if address is None and main != text:
+        address = places.address_resolve(label=main)
+    if address is not None:
+        return address, []
+    suggestions = places.address_search(query=main, limit=5)
+    if not suggestions:
+        # "Kalverenstraat 500": no such number; offer the street's first numbers.
+        street = re.sub(r"[\s,]+\d+[A-Za-z]?(?:\s*(?:bus|b)\s*\S+)?$", "", main, flags=re.IGNORECASE)
+        if street and street != main:
+            suggestions = places.address_search(query=street, limit=5)
+    return None, suggestions
+
+
+class SignalAddressField(PlaceAddressField):
+    """The register address, with the suggestion list of places.AddressField.
+    Forgiving about letter case, postcode and town; when nothing matches, the
+    error names the closest addresses."""
+
+    def clean(self, value):
+        value = forms.CharField.clean(self, value)
+        if not value:
+            return None
+        address, suggestions = address_lookup(value)
+        if address is not None:
+            return address
+        if suggestions:
+            raise forms.ValidationError(
+                _("Dit adres werd niet gevonden. Bedoelt u: %(list)s? Neem het juiste adres over of laat het veld leeg.")
+                % {"list": "; ".join(a.label for a in suggestions)}
+            )
+        raise forms.ValidationError(
+            _(
+                "Dit adres staat niet in het adressenregister. Kijk straat en huisnummer na, of laat het veld leeg "
+                "en beschrijf de plaats in het veld hieronder."
+            )
+        )
+
+
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj)
@@ -42,8 +103,11 @@ class SignalForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%d-%m-%Y %H:%M", "%Y-%m-%d %H:%M"],
     )
-    address = forms.CharField(
-        label=_("Adres"), required=False, max_length=200, help_text=_("Straat en huisnummer, bv. Bruul 10")
+    address = SignalAddressField(
+        search_url_name="signals:address_search",
+        label=_("Adres"),
+        required=False,
+        help_text=_("Typ straat en huisnummer en kies uit de lijst, bv. Kalverenstraat 5."),
     )
     location_text = forms.CharField(label=_("Plaats (omschrijving)"), required=False, max_length=200)
     lat = forms.FloatField(required=False, widget=forms.HiddenInput)
@@ -74,17 +138,6 @@ class SignalForm(forms.Form):
         if not self.is_bound:
             self.initial.setdefault("observed_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
 
-    def clean_address(self):
-        label = self.cleaned_data.get("address", "")
-        if not label:
-            return None
-        address = places.address_resolve(label=label)
-        if address is None:
-            raise forms.ValidationError(
-                _("Dit adres werd niet gevonden. Kies een adres uit de lijst of laat het leeg.")
-            )
-        return address
-
 
 class IntakeForm(SignalForm):
     confidentiality = forms.ChoiceField(
@@ -99,6 +152,11 @@ class PartnerForm(SignalForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["lat"], self.fields["lon"]
+        # A partner has no account: the address search (a signed-in page) is
+        # not offered; the typed address is still checked and suggested.
+        for attr in ("list", "hx-get", "hx-trigger", "hx-target", "hx-swap"):
+            self.fields["address"].widget.attrs.pop(attr, None)
+        self.fields["address"].help_text = _("Straat en huisnummer, bv. Kalverenstraat 5.")
 
 
 class NoteForm(forms.Form):
@@ -131,6 +189,20 @@ class InvitationForm(forms.Form):
     channel = forms.ChoiceField(label=_("Kanaal"), choices=Invitation.Channel.choices)
     days_valid = forms.IntegerField(label=_("Geldig (dagen)"), min_value=1, max_value=365, initial=30)
     max_per_hour = forms.IntegerField(label=_("Maximum meldingen per uur"), min_value=1, max_value=100, initial=5)
+    contact = forms.CharField(
+        label=_("Contact voor de melders"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Telefoon of e-mail van de preventiedienst. De melders zien dit als melden via de link niet lukt."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["contact"].initial = getattr(settings, "SIGNALS_FALLBACK_CONTACT", "")
 
 
 class CategoryForm(forms.ModelForm):
@@ -152,3 +224,9 @@ class RoutingRuleForm(forms.ModelForm):
     class Meta:
         model = RoutingRule
         fields = ["order", "category", "area", "team", "active"]
+        field_classes = {"category": CategoryChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same tree order as the settings table and the intake form.
+        self.fields["category"].queryset = in_tree_order(Category.objects.all())

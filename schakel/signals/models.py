@@ -95,6 +95,12 @@ class Invitation(TimeStampedModel):
     expires_at = models.DateTimeField(_("geldig tot"))
     max_per_hour = models.PositiveIntegerField(_("maximum meldingen per uur"), default=5)
     revoked = models.BooleanField(_("ingetrokken"), default=False)
+    contact = models.CharField(
+        _("contact voor de melder"),
+        max_length=200,
+        blank=True,
+        help_text=_("Telefoon of e-mail van de dienst die melders bereiken als melden via de link niet lukt."),
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
 
     class Meta:

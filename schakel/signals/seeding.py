@@ -145,6 +145,10 @@ def load_demo(out) -> None:
         reporter_function="leerkracht",
     )
     services.invitation_create(
-        actor=users["triage"], label="Demo: scholengroep", organisation_name="Demo-school (fictief)", days_valid=365
+        actor=users["triage"],
+        label="Demo: scholengroep",
+        organisation_name="Demo-school (fictief)",
+        days_valid=365,
+        contact="preventiedienst, preventie@demo.schakel.test (fictief)",
     )
     out("signals: 5 demo signals, 1 demo invitation")

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -184,9 +185,17 @@ def map_points(user) -> list[dict]:
     return list(rows)
 
 
-def categories_for_select() -> QuerySet[Category]:
-    return (
-        Category.objects.filter(active=True)
-        .select_related("parent")
-        .order_by("parent__order", "parent__name", "order", "name")
+def in_tree_order(qs: QuerySet[Category]) -> QuerySet[Category]:
+    """Categories as a tree: each main category, then its subcategories, each
+    level by (order, name). Categories have two levels."""
+    return qs.select_related("parent").order_by(
+        Coalesce("parent__order", "order"),
+        Coalesce("parent__name", "name"),
+        F("parent").asc(nulls_first=True),
+        "order",
+        "name",
     )
+
+
+def categories_for_select() -> QuerySet[Category]:
+    return in_tree_order(Category.objects.filter(active=True))

@@ -431,9 +431,20 @@ def signal_note_add(*, actor, signal: Signal, text: str) -> SignalEvent:
 class InvitationError(Exception):
     """Unknown, forged, revoked or expired token; or rate limit reached."""
 
-    def __init__(self, message, *, status=403):
+    def __init__(self, message, *, status=403, invitation=None, retry_at=None):
         super().__init__(message)
         self.status = status
+        self.invitation = invitation
+        self.retry_at = retry_at
+
+
+def reporter_contact(invitation: Invitation | None) -> str:
+    """Whom a partner can reach when reporting through the link fails: the
+    contact of the link, else the installation's ``SIGNALS_FALLBACK_CONTACT``
+    setting (empty when not configured)."""
+    from django.conf import settings
+
+    return (invitation.contact if invitation else "") or getattr(settings, "SIGNALS_FALLBACK_CONTACT", "")
 
 
 def _hash(token: str) -> str:
@@ -449,6 +460,7 @@ def invitation_create(
     channel: str = Invitation.Channel.PARTNER,
     days_valid: int = 30,
     max_per_hour: int = 5,
+    contact: str = "",
 ) -> tuple[Invitation, str]:
     """Create an invitation link; returns (invitation, token). The token is
     shown once; only its hash is stored. Needs ``signals.manage_invitation``."""
@@ -456,6 +468,7 @@ def invitation_create(
         raise PermissionDenied
     label = _clean_text(label, limit=160, field="label")
     organisation_name = _clean_text(organisation_name, limit=160, field="organisation_name")
+    contact = _clean_text(contact, limit=200, field="contact")
     if not label or not organisation_name:
         raise ValidationError(_("Omschrijving en organisatie zijn verplicht."))
     if not 1 <= days_valid <= 365:
@@ -472,6 +485,7 @@ def invitation_create(
         token_hash=_hash(token),
         expires_at=timezone.now() + timedelta(days=days_valid),
         max_per_hour=max_per_hour,
+        contact=contact,
         created_by=actor,
     )
     audit.record_write(
@@ -498,7 +512,9 @@ def invitation_check(*, token: str, lock: bool = False) -> Invitation:
     if invitation is None:
         raise InvitationError(_("Deze link is ongeldig."), status=404)
     if invitation.revoked or invitation.expires_at <= timezone.now():
-        raise InvitationError(_("Deze link is verlopen. Vraag een nieuwe link aan uw contactpersoon."), status=410)
+        raise InvitationError(
+            _("Deze link is verlopen. Vraag een nieuwe link aan uw contactpersoon."), status=410, invitation=invitation
+        )
     return invitation
 
 
@@ -510,10 +526,17 @@ def partner_signal_submit(*, token: str, **fields) -> Signal:
     per link per hour (the row lock makes the count exact under concurrency).
     """
     invitation = invitation_check(token=token, lock=True)
-    recent = Signal.objects.filter(invitation=invitation, created_at__gte=timezone.now() - timedelta(hours=1)).count()
+    window = Signal.objects.filter(invitation=invitation, created_at__gte=timezone.now() - timedelta(hours=1))
+    recent = window.count()
     if recent >= invitation.max_per_hour:
+        # A report fits again once enough of the last hour's reports are an hour old.
+        times = list(window.order_by("created_at").values_list("created_at", flat=True))
+        retry_at = times[recent - invitation.max_per_hour] + timedelta(hours=1, minutes=1)
         raise InvitationError(
-            _("Via deze link werden het voorbije uur te veel meldingen gedaan. Probeer het later opnieuw."), status=429
+            _("Via deze link werden het voorbije uur te veel meldingen gedaan. Probeer het later opnieuw."),
+            status=429,
+            invitation=invitation,
+            retry_at=retry_at,
         )
     channel = Signal.Channel.SECTOR if invitation.channel == Invitation.Channel.SECTOR else Signal.Channel.PARTNER
     fields.setdefault("reporter_organisation", invitation.organisation_name)

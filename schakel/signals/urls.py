@@ -5,6 +5,7 @@ from . import views
 app_name = "signals"
 urlpatterns = [
     path("nieuw/", views.intake, name="intake"),
+    path("adressen/", views.address_search, name="address_search"),
     path("mijn/", views.mine, name="mine"),
     path("wachtrij/", views.queue, name="queue"),
     path("kaart/", views.signal_map, name="map"),

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 from io import BytesIO
 
 from django.contrib import messages
@@ -77,6 +78,18 @@ def intake(request):
         "signals/intake.html",
         {"form": form, "pick_map": {"areas": []}, "map_tile_url": settings.MAP_TILE_URL},
     )
+
+
+@login_required
+@permission_required("signals.add_signal", raise_exception=True)
+def address_search(request):
+    """The address suggestions of the intake form, for everyone who may report
+    (the register's own search needs places.view_address, which not every
+    reporter holds). Same options and template as places:address_search."""
+    from schakel.places import selectors as places
+
+    query = request.GET.get("q") or request.GET.get("address") or ""
+    return render(request, "places/address_options.html", {"results": places.address_search(query=query, limit=10)})
 
 
 @login_required
@@ -183,7 +196,11 @@ def _crossing_options(item: WorkItem, form: dict | None) -> set[str]:
     return crossing
 
 
-def _steps(user, signal):
+def _steps(user, signal, posted: dict | None = None, errors: dict | None = None):
+    """The open steps of the signal. ``posted`` (item, choice, note,
+    legal_ground) and ``errors`` (field -> messages) are the input and the
+    refusal of a step the user just tried to complete: that form is shown
+    again with what the user chose and typed."""
     instances = [pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
     items = list(
         WorkItem.objects.select_related("instance__definition", "team")
@@ -199,7 +216,18 @@ def _steps(user, signal):
         crossing = _crossing_options(item, form) if allowed else set()
         if crossing and grounds is None:
             grounds = list(legal.legal_grounds_active())
-        options = [dict(o, crosses=o["value"] in crossing) for o in form["options"]] if form else []
+        mine = posted if posted and posted.get("item") == item.pk else {}
+        options = (
+            [dict(o, crosses=o["value"] in crossing, checked=o["value"] == mine.get("choice")) for o in form["options"]]
+            if form
+            else []
+        )
+        shown = {}
+        if mine:
+            # An error about a field this step does not show goes above the form.
+            has = {"note": True, "choice": bool(form), "legal_ground": bool(crossing)}
+            for field, msgs in (errors or {}).items():
+                shown.setdefault(field if has.get(field) else "all", []).extend(msgs)
         steps.append(
             {
                 "item": item,
@@ -207,9 +235,34 @@ def _steps(user, signal):
                 "options": options,
                 "allowed": allowed,
                 "legal_grounds": grounds if crossing else None,
+                # The reason is required only for a closing choice (services.CLOSING_CHOICES).
+                "can_close": any(o["value"] in services.CLOSING_CHOICES for o in options),
+                "posted": mine,
+                "errors": shown,
             }
         )
     return steps
+
+
+def _detail_context(request, signal, *, posted=None, errors=None) -> dict:
+    audit.record_access(actor=request.user, obj=signal, purpose="signal handling (triage and follow-up)")
+    diagrams = [diagram_for(i) for i in (signal.instance, signal.youth_instance) if i is not None]
+    from schakel.workflows.models import Reminder
+
+    reminders = Reminder.objects.filter(
+        instance_id__in=[pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
+    ).select_related("work_item")
+    return {
+        "signal": signal,
+        "events": signal.events.select_related("actor", "team", "legal_ground").order_by("at", "pk"),
+        "attachments": signal.attachments.all(),
+        "related": selectors.related_signals(user=request.user, signal=signal),
+        "steps": _steps(request.user, signal, posted, errors),
+        "diagrams": diagrams,
+        "reminders": reminders,
+        "note_form": NoteForm(),
+        "can_triage": request.user.has_perm("signals.triage_signal"),
+    }
 
 
 @never_cache
@@ -218,30 +271,16 @@ def detail(request, pk):
     signal, level = selectors.signal_get_for(user=request.user, pk=pk)
     if level == selectors.STATUS_ONLY:
         return render(request, "signals/status_only.html", {"signal": signal})
-    audit.record_access(actor=request.user, obj=signal, purpose="signal handling (triage and follow-up)")
-    diagrams = [diagram_for(i) for i in (signal.instance, signal.youth_instance) if i is not None]
-    from schakel.workflows.models import Reminder
-
-    reminders = Reminder.objects.filter(
-        instance_id__in=[pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
-    ).select_related("work_item")
-    context = {
-        "signal": signal,
-        "events": signal.events.select_related("actor", "team", "legal_ground").order_by("at", "pk"),
-        "attachments": signal.attachments.all(),
-        "related": selectors.related_signals(user=request.user, signal=signal),
-        "steps": _steps(request.user, signal),
-        "diagrams": diagrams,
-        "reminders": reminders,
-        "note_form": NoteForm(),
-        "can_triage": request.user.has_perm("signals.triage_signal"),
-    }
-    return render(request, "signals/detail.html", context)
+    return render(request, "signals/detail.html", _detail_context(request, signal))
 
 
+@never_cache
 @require_POST
 @login_required
 def step(request, pk):
+    """Complete a step. A refusal shows the signal page again (status 400)
+    with the user's choice, reason and legal ground kept and the message next
+    to the field it is about."""
     signal, level = selectors.signal_get_for(user=request.user, pk=pk)
     if level != selectors.FULL:
         raise Http404
@@ -249,28 +288,45 @@ def step(request, pk):
         item_pk = int(request.POST.get("item", ""))
     except ValueError as exc:
         raise Http404 from exc
-    ground = None
-    raw_ground = request.POST.get("legal_ground", "")
-    if raw_ground:
-        # Only an active ground can be chosen; anything else is refused.
-        ground = legal.legal_grounds_active().filter(pk=raw_ground).first() if raw_ground.isdigit() else None
-        if ground is None:
-            messages.error(request, _("Kies een geldige rechtsgrond."))
-            return redirect("signals:detail", pk=signal.pk)
+    posted = {
+        "item": item_pk,
+        "choice": request.POST.get("choice", ""),
+        "note": request.POST.get("note", ""),
+        "legal_ground": request.POST.get("legal_ground", ""),
+    }
     try:
+        ground = None
+        raw_ground = posted["legal_ground"]
+        if raw_ground:
+            # Only an active ground can be chosen; anything else is refused.
+            ground = legal.legal_grounds_active().filter(pk=raw_ground).first() if raw_ground.isdigit() else None
+            if ground is None:
+                raise ValidationError({"legal_ground": _("Kies een geldige rechtsgrond.")})
         services.signal_task_complete(
             actor=request.user,
             signal=signal,
             item_pk=item_pk,
-            choice=request.POST.get("choice", ""),
-            note=request.POST.get("note", ""),
+            choice=posted["choice"],
+            note=posted["note"],
             legal_ground=ground,
         )
     except ValidationError as exc:
-        for msg in exc.messages:
-            messages.error(request, msg)
-    else:
-        messages.success(request, _("De stap is afgewerkt."))
+        errors = {}
+        if hasattr(exc, "error_dict"):
+            for field, field_errors in exc.error_dict.items():
+                key = field if field in ("choice", "note", "legal_ground") else "all"
+                errors.setdefault(key, []).extend(m for e in field_errors for m in e.messages)
+        else:
+            errors["all"] = list(exc.messages)
+        signal.refresh_from_db()
+        context = _detail_context(request, signal, posted=posted, errors=errors)
+        if not any(s["posted"] for s in context["steps"]):
+            # The step is no longer open (someone else completed it): say so above the page.
+            for field_errors in errors.values():
+                for msg in field_errors:
+                    messages.error(request, msg)
+        return render(request, "signals/detail.html", context, status=400)
+    messages.success(request, _("De stap is afgewerkt."))
     return redirect("signals:detail", pk=signal.pk)
 
 
@@ -413,13 +469,28 @@ def invitations(request):
     )
 
 
-@require_POST
 @login_required
 @permission_required("signals.manage_invitation", raise_exception=True)
 def invitation_revoke(request, pk):
-    services.invitation_revoke(actor=request.user, invitation=get_object_or_404(Invitation, pk=pk))
-    messages.success(request, _("De link is ingetrokken."))
-    return redirect("signals:invitations")
+    """GET: ask for confirmation (revoking cannot be undone); POST: revoke."""
+    invitation = get_object_or_404(Invitation.objects.select_related("created_by"), pk=pk)
+    if invitation.revoked:
+        messages.info(request, _("Deze link was al ingetrokken."))
+        return redirect("signals:invitations")
+    if request.method == "POST":
+        services.invitation_revoke(actor=request.user, invitation=invitation)
+        messages.success(request, _("De link is ingetrokken."))
+        return redirect("signals:invitations")
+    recent = invitation.signals.filter(created_at__gte=timezone.now() - timedelta(days=30)).count()
+    return render(request, "signals/invitation_revoke.html", {"invitation": invitation, "recent": recent})
+
+
+def _partner_refused(request, exc):
+    context = {
+        "message": str(exc),
+        "contact": services.reporter_contact(exc.invitation),
+    }
+    return render(request, "signals/partner_refused.html", context, status=exc.status)
 
 
 @never_cache
@@ -428,24 +499,35 @@ def partner(request, token):
     try:
         invitation = services.invitation_check(token=token)
     except services.InvitationError as exc:
-        return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
+        return _partner_refused(request, exc)
     form = PartnerForm(posted(request), posted_files(request))
+    limited = None
     if request.method == "POST" and form.is_valid():
         try:
             signal = services.partner_signal_submit(token=token, **_signal_fields(form.cleaned_data))
         except services.InvitationError as exc:
-            return render(request, "signals/partner_refused.html", {"message": str(exc)}, status=exc.status)
+            if exc.retry_at is None:
+                return _partner_refused(request, exc)
+            # The hourly limit of the link: keep what the partner typed and
+            # say when it can be sent.
+            limited = {"retry_at": exc.retry_at, "files": bool(form.cleaned_data.get("attachments"))}
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
             return render(request, "signals/partner_done.html", {"reference": signal.reference})
-    return render(request, "signals/partner.html", {"form": form, "invitation": invitation})
+    context = {
+        "form": form,
+        "invitation": invitation,
+        "limited": limited,
+        "contact": services.reporter_contact(invitation),
+    }
+    return render(request, "signals/partner.html", context, status=429 if limited else 200)
 
 
 @login_required
 @permission_required("signals.manage_signal_settings", raise_exception=True)
 def settings_page(request):
-    categories = Category.objects.select_related("parent").order_by("parent__order", "parent__name", "order", "name")
+    categories = selectors.in_tree_order(Category.objects.all())
     rules = RoutingRule.objects.select_related("category", "area", "team__organisation").order_by("order", "pk")
     return render(request, "signals/settings.html", {"categories": categories, "rules": rules})
 

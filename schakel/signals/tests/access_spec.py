@@ -44,17 +44,15 @@ TRIAGERS = {"triage", "osp", "handhaving", "liec"}
 
 ROUTES = [
     Route("signals:intake", signed_in(DENY, **dict.fromkeys(REPORTERS, OK))),
+    Route("signals:address_search", signed_in(DENY, **dict.fromkeys(REPORTERS, OK)), query="?q=Kalv"),
     Route("signals:mine", signed_in(OK)),
     Route("signals:queue", signed_in(DENY, **dict.fromkeys(TRIAGERS, OK))),
     Route("signals:map", signed_in(DENY, coordinator=OK, **dict.fromkeys(TRIAGERS, OK))),
     Route("signals:export", signed_in(DENY, coordinator=OK, triage=OK)),
     Route("signals:export", signed_in(DENY, coordinator=OK, triage=OK), query="?format=xlsx"),
     Route("signals:invitations", signed_in(DENY, triage=OK, osp=OK, beheerder=OK)),
-    Route(
-        "signals:invitation_revoke",
-        {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED},
-        kwargs=_invitation,
-    ),
+    # GET shows the confirmation; the revocation itself is a POST (tested in test_views).
+    Route("signals:invitation_revoke", signed_in(DENY, triage=OK, osp=OK, beheerder=OK), kwargs=_invitation),
     # A forged token: the same answer for everyone, no account needed.
     Route("signals:partner", {"anonymous": 404, "*": 404}, kwargs=lambda: {"token": "forged-token"}),
     Route("signals:settings", signed_in(DENY, beheerder=OK)),

@@ -37,7 +37,7 @@ def test_intake_bad_input_shows_dutch_errors(client, sig_seeded):
     response = client.post(reverse("signals:intake"), _post_data(observed_at=future, address="Nergensstraat 999"))
     assert response.status_code == 200
     content = response.content.decode()
-    assert "niet gevonden" in content
+    assert "staat niet in het adressenregister" in content
     assert not Signal.objects.exists()
     response = client.post(reverse("signals:intake"), _post_data(observed_at=future))
     assert "in de toekomst" in response.content.decode()
