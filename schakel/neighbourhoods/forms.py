@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +73,14 @@ class IncidentForm(PointMixin):
             del self.fields["police_reference"]
 
 
+class IncidentChoiceField(forms.ModelChoiceField):
+    """Incidents by date and time first: two incidents in one street must be
+    told apart ("05-12-2026 22:30 · Explosie / IED – Kalverenstraat")."""
+
+    def label_from_instance(self, obj):
+        return f"{timezone.localtime(obj.occurred_at):%d-%m-%Y %H:%M} · {obj}"
+
+
 class QrtActivityForm(PointMixin):
     kind = forms.ChoiceField(label=_("Soort activiteit"), choices=QrtActivity.Kind.choices, widget=forms.RadioSelect)
     date = forms.DateField(label=_("Datum"), input_formats=DATE_INPUTS, widget=DateInput())
@@ -79,7 +89,12 @@ class QrtActivityForm(PointMixin):
     )
     address = AddressField(required=False)
     area = forms.ModelChoiceField(label=_("Gebied"), queryset=Area.objects.none(), required=False)
-    incident = forms.ModelChoiceField(label=_("Gekoppeld incident"), queryset=Incident.objects.none(), required=False)
+    incident = IncidentChoiceField(
+        label=_("Gekoppeld incident"),
+        queryset=Incident.objects.none(),
+        required=False,
+        help_text=_("Nieuwste eerst, met datum en uur."),
+    )
     residents_reached = forms.IntegerField(
         label=_("Bereikte bewoners"),
         min_value=0,
@@ -95,12 +110,18 @@ class QrtActivityForm(PointMixin):
         help_text=_("Geen namen of andere persoonsgegevens van bewoners."),
     )
     prevpol_referral = forms.BooleanField(label=_("Agenderen op het PREV-POL-overleg"), required=False)
+    # One-time token of a new activity's form (see services.qrt_activity_create).
+    form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, incidents=None, **kwargs):
+    def __init__(self, *args, incidents=None, one_time: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = places.areas_all()
         self.fields["incident"].queryset = incidents if incidents is not None else Incident.objects.none()
         self.fields["date"].initial = timezone.localdate()
+        if one_time:
+            self.fields["form_token"].initial = uuid.uuid4
+        else:
+            del self.fields["form_token"]
 
 
 class QrtFilterForm(forms.Form):
@@ -193,7 +214,19 @@ class FollowUpForm(forms.Form):
 
     def __init__(self, *args, scores=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["score"].choices = [("", "—")] + [(str(s.pk), f"{s.item.label}: {s.value}") for s in scores]
+        self.fields["score"].choices = [("", "—")] + [
+            (str(s.pk), f"{s.item.label}: {s.value}") for s in scores if s.withdrawn_at is None
+        ]
+
+
+class WithdrawScoreForm(forms.Form):
+    score = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Waarom is deze score fout?"),
+        max_length=300,
+        error_messages={"required": _("Geef de reden waarom deze score fout is.")},
+        help_text=_("Bv. verkeerd item of verkeerde score gekozen. De score blijft zichtbaar, doorgestreept."),
+    )
 
 
 class SessionForm(forms.Form):

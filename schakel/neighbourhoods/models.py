@@ -94,6 +94,10 @@ class QrtActivity(Owned):
     residents_reached = models.PositiveIntegerField(_("bereikte bewoners"), default=0)
     notes = models.TextField(_("notities"), blank=True, max_length=3000)
     prevpol_referral = models.BooleanField(_("agenderen op PREV-POL-overleg"), default=False)
+    # The one-time token of the form that created the activity: a form sent
+    # again (the Back button, a second tap) finds its activity instead of
+    # creating a duplicate.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("QRT-activiteit")
@@ -175,11 +179,29 @@ class WalkScore(TimeStampedModel):
     lon = models.FloatField(null=True, blank=True)
     photo = models.ImageField(_("foto"), upload_to="wijkschouw/%Y/%m/", blank=True)
     remark = models.TextField(_("opmerking"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mistaken score is withdrawn, never edited or deleted: the row stays
+    # (shown struck through with the reason) and no longer counts in the
+    # walk's score. Set once, by services.walk_score_withdraw.
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.CharField(_("reden van intrekking"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("schouwscore")
         verbose_name_plural = _("schouwscores")
         ordering = ["item__order", "pk"]
+        permissions = [
+            ("withdraw_any_walkscore", _("Kan elke schouwscore van de organisatie als foutief intrekken")),
+        ]
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
 
 
 class FollowUpAction(TimeStampedModel):

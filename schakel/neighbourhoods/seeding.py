@@ -78,6 +78,23 @@ DEMO_INCIDENTS = [
 ]
 
 
+def _demo_photo():
+    """A small drawn PNG standing in for a wijkschouw photo in the demo."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 320), (214, 222, 227))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 200, 440, 290), fill=(120, 132, 140))
+    draw.ellipse((300, 150, 380, 230), fill=(11, 79, 108))
+    draw.text((40, 40), "Demo: fictieve schouwfoto", fill=(20, 20, 20))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return SimpleUploadedFile("demo.png", out.getvalue(), content_type="image/png")
+
+
 def load_demo(out) -> None:
     from schakel.core.testing import persona_user
     from schakel.places.models import Address, Area
@@ -142,9 +159,11 @@ def load_demo(out) -> None:
             walk = services.walk_create(
                 actor=qrt, template=template, date=today - dt.timedelta(days=60 * (6 - k)), area=area, is_demo=True
             )
-            for item in items:
+            for n_item, item in enumerate(items):
                 level = min(4, max(0, 1 + k // 2 + rng.choice([-1, 0, 0, 1]) - area_index))
-                services.walk_score_add(actor=qrt, walk=walk, item=item, value=levels[level])
+                # the newest walk of each area has one photo (a drawn placeholder, no real place)
+                photo = _demo_photo() if k == 5 and n_item == 0 else None
+                services.walk_score_add(actor=qrt, walk=walk, item=item, value=levels[level], photo=photo)
             if k == 5 and items:
                 services.followup_create(
                     actor=qrt, walk=walk, service="Dienst Openbaar Domein", description="Verlichting herstellen (demo)."

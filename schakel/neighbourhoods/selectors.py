@@ -56,6 +56,26 @@ def incident_get_for(*, user, pk: int, perm: str = "view") -> Incident:
         raise Http404 from exc
 
 
+# The incident choice of the QRT log offers the incidents of the last year;
+# when that is fewer than LINK_MIN, the LINK_MIN newest ones.
+LINK_RECENT_DAYS = 365
+LINK_MIN = 50
+
+
+def incidents_for_linking(user, *, keep_id: int | None = None) -> QuerySet[Incident]:
+    """The incidents a QRT activity can be linked to, newest first: those of
+    the last year, at least the LINK_MIN newest, and ``keep_id`` (the one an
+    edited activity is linked to now) whatever its age."""
+    qs = incidents_visible_to(user)
+    since = timezone.now() - dt.timedelta(days=LINK_RECENT_DAYS)
+    ids = set(qs.filter(occurred_at__gte=since).values_list("pk", flat=True))
+    if len(ids) < LINK_MIN:
+        ids.update(qs.order_by("-occurred_at", "-pk").values_list("pk", flat=True)[:LINK_MIN])
+    if keep_id is not None:
+        ids.add(keep_id)
+    return qs.filter(pk__in=ids).order_by("-occurred_at", "-pk")
+
+
 def can_read_internal_notes(user) -> bool:
     return _perm(user, "view_incident_internal_notes")
 
@@ -220,7 +240,7 @@ def walk_get_for(*, user, pk: int, perm: str = "view") -> Walk:
         raise Http404
     qs = walks_visible_to(user).prefetch_related(
         Prefetch("template__items", queryset=ChecklistItem.objects.filter(is_active=True)),
-        Prefetch("scores", queryset=WalkScore.objects.select_related("item")),
+        Prefetch("scores", queryset=WalkScore.objects.select_related("item", "created_by", "withdrawn_by")),
         Prefetch("actions", queryset=FollowUpAction.objects.select_related("score__item")),
         "team",
     )
@@ -228,6 +248,22 @@ def walk_get_for(*, user, pk: int, perm: str = "view") -> Walk:
         return qs.get(pk=pk)
     except Walk.DoesNotExist as exc:
         raise Http404 from exc
+
+
+def walk_photo_get_for(*, user, walk_pk: int, score_pk: int) -> WalkScore:
+    """A score with a photo, of a walk the user may see; Http404 for a
+    missing walk, score or photo and for a walk of another organisation."""
+    if not _perm(user, "view_walk"):
+        raise Http404
+    try:
+        score = WalkScore.objects.select_related("walk").get(
+            pk=score_pk, walk_id=walk_pk, walk__organisation_id=user.organisation_id
+        )
+    except WalkScore.DoesNotExist as exc:
+        raise Http404 from exc
+    if not score.photo:
+        raise Http404
+    return score
 
 
 def followup_get_for(*, user, pk: int) -> FollowUpAction:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -255,11 +255,46 @@ def _activity_apply(activity: QrtActivity, *, actor, data: dict) -> None:
     activity.prevpol_referral = bool(data.get("prevpol_referral"))
 
 
-@transaction.atomic
-def qrt_activity_create(*, actor, is_demo: bool = False, **data) -> QrtActivity:
-    """Log a QRT activity. Needs neighbourhoods.add_qrtactivity."""
+class AlreadySaved(Exception):
+    """The form with this one-time token was saved before (the Back button,
+    a second tap): ``activity`` is the one it created."""
+
+    def __init__(self, activity: QrtActivity):
+        super().__init__(activity.pk)
+        self.activity = activity
+
+
+def _saved_with_token(actor, form_token) -> QrtActivity | None:
+    if form_token is None:
+        return None
+    return QrtActivity.objects.filter(form_token=form_token, organisation_id=actor.organisation_id).first()
+
+
+def qrt_activity_create(*, actor, is_demo: bool = False, form_token=None, **data) -> QrtActivity:
+    """Log a QRT activity. Needs neighbourhoods.add_qrtactivity.
+
+    ``form_token`` is the one-time token of the form (a UUID): a form sent a
+    second time raises AlreadySaved with the activity it created, so the
+    Back button cannot make a silent duplicate (also when both arrive at the
+    same moment: the token is unique in the table)."""
     _require(actor, "add_qrtactivity")
-    activity = QrtActivity(organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo)
+    existing = _saved_with_token(actor, form_token)
+    if existing is not None:
+        raise AlreadySaved(existing)
+    try:
+        return _qrt_activity_insert(actor=actor, is_demo=is_demo, form_token=form_token, data=data)
+    except IntegrityError:
+        existing = _saved_with_token(actor, form_token)
+        if existing is None:
+            raise
+        raise AlreadySaved(existing) from None
+
+
+@transaction.atomic
+def _qrt_activity_insert(*, actor, is_demo: bool, form_token, data: dict) -> QrtActivity:
+    activity = QrtActivity(
+        organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo, form_token=form_token
+    )
     _activity_apply(activity, actor=actor, data=data)
     activity.save()
     _activity_revision(actor=actor, activity=activity, before=None, action=Revision.Action.CREATED)
@@ -376,8 +411,12 @@ def walk_create(
 
 
 def _recompute(walk: Walk) -> None:
+    """The walk's area score from its scores that were not withdrawn (the
+    trend and the computed indicator read walk.score)."""
     t = walk.template
-    rows = WalkScore.objects.filter(walk=walk).values_list("item_id", "item__weight", "value")
+    rows = WalkScore.objects.filter(walk=walk, withdrawn_at__isnull=True).values_list(
+        "item_id", "item__weight", "value"
+    )
     walk.score = scoring.walk_score(rows, scale=t.scale, numeric_min=t.numeric_min, numeric_max=t.numeric_max)
     walk.save(update_fields=["score", "updated_at"])
 
@@ -403,12 +442,49 @@ def walk_score_add(
             _("Geef een score van %(min)s tot %(max)s.") % {"min": t.numeric_min, "max": t.numeric_max}
         ) from exc
     lat, lon = _location(address=None, lat=lat, lon=lon, required=False)
-    score = WalkScore(walk=walk, item=item, value=value, remark=_text(remark, 2000), lat=lat, lon=lon)
+    score = WalkScore(walk=walk, item=item, value=value, remark=_text(remark, 2000), lat=lat, lon=lon, created_by=actor)
     if photo:
         score.photo = photos.clean_photo(photo)
     score.save()
     _recompute(walk)
     audit.record_write(actor=actor, action="neighbourhoods.walk_score_added", obj=score)
+    return score
+
+
+def may_withdraw_score(actor, score: WalkScore) -> bool:
+    """The author of a score may withdraw it, and so may a holder of
+    withdraw_any_walkscore (the QRT lead); both need change_walk and the
+    walk's organisation."""
+    return (
+        actor is not None
+        and actor.is_authenticated
+        and actor.has_perm("neighbourhoods.change_walk")
+        and score.walk.organisation_id == actor.organisation_id
+        and (
+            (score.created_by_id is not None and score.created_by_id == actor.pk)
+            or actor.has_perm("neighbourhoods.withdraw_any_walkscore")
+        )
+    )
+
+
+@transaction.atomic
+def walk_score_withdraw(*, actor, score: WalkScore, reason: str) -> WalkScore:
+    """Mark a mistaken score as withdrawn, with a reason. The row stays (the
+    history is not edited); it no longer counts in the walk's score, and so
+    not in the area trend and the computed indicator either. Needs
+    may_withdraw_score; a score is withdrawn once."""
+    if not may_withdraw_score(actor, score):
+        raise PermissionDenied
+    reason = _text(reason, 300)
+    if not reason:
+        raise ValidationError(_("Geef de reden waarom deze score fout is."))
+    score = WalkScore.objects.select_for_update(of=("self",)).select_related("walk__template").get(pk=score.pk)
+    if score.withdrawn_at is not None:
+        raise ValidationError(_("Deze score is al ingetrokken."))
+    score.withdrawn_at, score.withdrawn_by, score.withdrawn_reason = timezone.now(), actor, reason
+    score.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason", "updated_at"])
+    _recompute(score.walk)
+    audit.record_write(actor=actor, action="neighbourhoods.walk_score_withdrawn", obj=score)
     return score
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("wijkschouw/", views.walk_list, name="walk_list"),
     path("wijkschouw/nieuw/", views.walk_create, name="walk_create"),
     path("wijkschouw/<int:pk>/", views.walk_detail, name="walk_detail"),
+    path("wijkschouw/<int:pk>/foto/<int:score_pk>/", views.walk_photo, name="walk_photo"),
     path("wijkschouw/acties/<int:pk>/status/", views.followup_transition, name="followup_transition"),
     path("wijkschouw/trend/<int:area_pk>/", views.area_trend, name="area_trend"),
     path("wijkschouw/sjablonen/", views.template_list, name="template_list"),

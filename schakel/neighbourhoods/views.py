@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,6 +35,7 @@ from .forms import (
     SessionForm,
     ThemeForm,
     WalkForm,
+    WithdrawScoreForm,
 )
 from .models import ChecklistTemplate, FollowUpAction, Proposal, ProposalTheme, RetentionProof, RetentionRule
 
@@ -283,12 +284,19 @@ def _activity_data(cd: dict) -> dict:
 @login_required
 @permission_required("neighbourhoods.add_qrtactivity", raise_exception=True)
 def qrt_create(request):
-    form = QrtActivityForm(posted(request), incidents=selectors.incidents_visible_to(request.user))
+    form = QrtActivityForm(posted(request), incidents=selectors.incidents_for_linking(request.user), one_time=True)
     if request.method == "POST" and form.is_valid():
         try:
             services.qrt_activity_create(actor=request.user, **_activity_data(form.cleaned_data))
         except ValidationError as exc:
             _add_errors(form, exc)
+        except services.AlreadySaved as exc:
+            # The Back button and "Opslaan" again: show what was saved then.
+            messages.warning(
+                request,
+                _("Dit formulier was al opgeslagen; de activiteit is niet een tweede keer geregistreerd."),
+            )
+            return redirect("neighbourhoods:qrt_edit", exc.activity.pk)
         else:
             messages.success(request, _("Activiteit opgeslagen."))
             return redirect("neighbourhoods:qrt_list")
@@ -307,7 +315,8 @@ def qrt_edit(request, pk):
         lat=None if activity.address else activity.lat,
         lon=None if activity.address else activity.lon,
     )
-    form = QrtActivityForm(posted(request), initial=initial, incidents=selectors.incidents_visible_to(request.user))
+    incidents = selectors.incidents_for_linking(request.user, keep_id=activity.incident_id)
+    form = QrtActivityForm(posted(request), initial=initial, incidents=incidents)
     if request.method == "POST" and form.is_valid():
         try:
             services.qrt_activity_update(actor=request.user, activity=activity, **_activity_data(form.cleaned_data))
@@ -369,11 +378,28 @@ def walk_detail(request, pk):
     )
     score_form = ScoreForm(template=walk.template, items=items, prefix="score")
     followup_form = FollowUpForm(scores=scores, prefix="fu")
+    withdraw_form = None
     if request.method == "POST":
         if not can_change:
             raise Http404
         action = request.POST.get("action")
-        if action == "score":
+        if action == "withdraw":
+            withdraw_form = WithdrawScoreForm(request.POST, prefix="wd")
+            score = None
+            if withdraw_form.is_valid():
+                score = next((s for s in scores if s.pk == withdraw_form.cleaned_data["score"]), None)
+                if score is None or not services.may_withdraw_score(request.user, score):
+                    raise Http404
+                try:
+                    services.walk_score_withdraw(
+                        actor=request.user, score=score, reason=withdraw_form.cleaned_data["reason"]
+                    )
+                except ValidationError as exc:
+                    _add_errors(withdraw_form, exc)
+                else:
+                    messages.success(request, _("De score is ingetrokken en telt niet meer mee."))
+                    return redirect("neighbourhoods:walk_detail", walk.pk)
+        elif action == "score":
             score_form = ScoreForm(request.POST, request.FILES, template=walk.template, items=items, prefix="score")
             if score_form.is_valid():
                 cd = score_form.cleaned_data
@@ -408,7 +434,13 @@ def walk_detail(request, pk):
                 else:
                     messages.success(request, _("Opvolgactie aangemaakt."))
                     return redirect("neighbourhoods:walk_detail", walk.pk)
-    markers = [{"lat": s.lat, "lon": s.lon, "label": f"{s.item.label}: {s.value}"} for s in scores if s.lat is not None]
+    markers = [
+        {"lat": s.lat, "lon": s.lon, "label": f"{s.item.label}: {s.value}"}
+        for s in scores
+        if s.lat is not None and s.withdrawn_at is None
+    ]
+    for s in scores:
+        s.may_withdraw = s.withdrawn_at is None and services.may_withdraw_score(request.user, s)
     return render(
         request,
         "neighbourhoods/walk_detail.html",
@@ -420,6 +452,9 @@ def walk_detail(request, pk):
             team=list(walk.team.all()),
             score_form=score_form,
             followup_form=followup_form,
+            withdraw_form=withdraw_form,
+            any_withdrawn=any(s.withdrawn_at for s in scores),
+            withdraw_pk=withdraw_form["score"].value() if withdraw_form is not None else None,
             can_change=can_change,
             can_followup=request.user.has_perm("neighbourhoods.change_followupaction"),
             transitions={s: sorted(t) for s, t in FollowUpAction.TRANSITIONS.items()},
@@ -430,6 +465,37 @@ def walk_detail(request, pk):
             },
         ),
     )
+
+
+PHOTO_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+
+
+@login_required
+def walk_photo(request, pk, score_pk):
+    """A wijkschouw photo, for users who may see the walk (never through
+    /media/). The photo was re-encoded on upload (photos.clean_photo), so its
+    type follows from its name; it is shown in the browser, not cached, and
+    each view is an access event."""
+    score = selectors.walk_photo_get_for(user=request.user, walk_pk=pk, score_pk=score_pk)
+    ext = score.photo.name.rsplit(".", 1)[-1].lower()
+    if ext not in PHOTO_TYPES:
+        raise Http404
+    try:
+        handle = score.photo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    audit.record_access(
+        actor=request.user,
+        obj=score,
+        purpose="Foto van een wijkschouw ingezien",
+        action="neighbourhoods.walk_photo_viewed",
+        summary=f"walk {score.walk_id}",
+    )
+    response = FileResponse(handle, content_type=PHOTO_TYPES[ext])
+    response["Content-Disposition"] = f'inline; filename="wijkschouw-{score.walk_id}-foto-{score.pk}.{ext}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -615,12 +681,18 @@ def theme_list(request):
 
 
 @login_required
-@permission_required("neighbourhoods.change_retentionrule", raise_exception=True)
+@permission_required("neighbourhoods.view_retentionrule", raise_exception=True)
 def retention_rules(request):
-    """The retention periods of neighbourhood data: edit one (?edit=pk); the
+    """The retention periods of neighbourhood data, read by the DPO and the
+    functional administrator; the administrator edits one (?edit=pk). The
     latest proofs of erasure below (no content, only what and when)."""
+    can_change = request.user.has_perm("neighbourhoods.change_retentionrule")
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
     rules = list(RetentionRule.objects.order_by("code"))
-    editing = next((r for r in rules if str(r.pk) == request.GET.get("edit", "")), None)
+    editing = None
+    if can_change:
+        editing = next((r for r in rules if str(r.pk) == request.GET.get("edit", "")), None)
     form = None
     if editing is not None:
         form = RetentionRuleForm(posted(request), initial={"months": editing.months, "is_active": editing.is_active})
@@ -638,5 +710,5 @@ def retention_rules(request):
     return render(
         request,
         "neighbourhoods/retention_rules.html",
-        {"rules": rules, "editing": editing, "form": form, "proofs": proofs},
+        {"rules": rules, "editing": editing, "form": form, "proofs": proofs, "can_change": can_change},
     )

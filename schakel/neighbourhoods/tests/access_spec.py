@@ -23,6 +23,13 @@ def _walk():
     return {"pk": Walk.objects.filter(is_demo=True).order_by("pk").first().pk}
 
 
+def _photo():
+    from schakel.neighbourhoods.models import WalkScore
+
+    score = WalkScore.objects.filter(walk__is_demo=True).exclude(photo="").order_by("pk").first()
+    return {"pk": score.walk_id, "score_pk": score.pk}
+
+
 def _followup():
     from schakel.neighbourhoods.models import FollowUpAction
 
@@ -64,6 +71,8 @@ ROUTES = [
     Route("neighbourhoods:walk_list", QRT_AND_COORDINATOR),
     Route("neighbourhoods:walk_create", QRT_ONLY),
     Route("neighbourhoods:walk_detail", QRT_AND_COORDINATOR, kwargs=_walk),
+    # Wijkschouw photos only through this view (never /media/), for readers of the walk.
+    Route("neighbourhoods:walk_photo", QRT_AND_COORDINATOR, kwargs=_photo),
     Route("neighbourhoods:followup_transition", signed_in(NOT_ALLOWED), kwargs=_followup),
     Route("neighbourhoods:area_trend", QRT_AND_COORDINATOR, kwargs=_area),
     Route("neighbourhoods:template_list", signed_in(DENY, beheerder=OK)),
@@ -73,5 +82,9 @@ ROUTES = [
     Route("neighbourhoods:session_create", QRT_ONLY),
     Route("neighbourhoods:session_detail", QRT_AND_COORDINATOR, kwargs=_session),
     Route("neighbourhoods:theme_list", signed_in(DENY, beheerder=OK)),
-    Route("neighbourhoods:retention_rules", signed_in(DENY, beheerder=OK)),
+    # Retention periods: read by the DPO and the administrator, edited by the administrator.
+    Route("neighbourhoods:retention_rules", signed_in(DENY, dpo=OK, beheerder=OK)),
+    # A POST names no rule here (?edit=<pk> is not known in advance): refused for
+    # everyone; the DPO's POST on a named rule is refused in test_views.
+    Route("neighbourhoods:retention_rules", signed_in(DENY), method="POST", data={"months": "12"}),
 ]

@@ -19,7 +19,14 @@ def test_seeded_roles_give_internal_notes_only_to_police_and_qrt_lead():
     ]
     qrt = {p for p in roles["QRT-medewerker"] if p.startswith("neighbourhoods.")}
     lead = {p for p in roles["QRT-verantwoordelijke"] if p.startswith("neighbourhoods.")}
-    assert lead == qrt | {NOTES}
+    # the lead may also withdraw any mistaken wijkschouw score (a member only their own)
+    assert lead == qrt | {NOTES, "neighbourhoods.withdraw_any_walkscore"}
+    assert [n for n, perms in roles.items() if "neighbourhoods.withdraw_any_walkscore" in perms] == [
+        "QRT-verantwoordelijke"
+    ]
+    # the DPO reads the retention periods (as for cases) but does not change them
+    dpo = roles["Functionaris voor gegevensbescherming"]
+    assert "neighbourhoods.view_retentionrule" in dpo and "neighbourhoods.change_retentionrule" not in dpo
     coordinator = roles["Coördinator preventie en veiligheid"]
     assert {"neighbourhoods.view_incident", "neighbourhoods.view_qrtactivity"} <= coordinator
 
