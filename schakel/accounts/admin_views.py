@@ -25,6 +25,8 @@ class UserForm(forms.Form):
     units = forms.ModelMultipleChoiceField(
         label=_l("Diensten"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Parsed against every role so that a refused one gets a clear message (not
+    # "geen geldige keuze"); only the roles the actor may grant are shown.
     groups = forms.ModelMultipleChoiceField(
         label=_l("Rollen"), queryset=Group.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -40,6 +42,19 @@ class UserForm(forms.Form):
         self.fields["units"].queryset = Unit.objects.filter(organisation__in=orgs).select_related("organisation")
         if len(orgs) == 1:
             self.fields["organisation"].initial = orgs[0]
+        # Which roles this actor may grant to this user (ADR 0008).
+        self.role_refusals = dict(selectors.roles_for_assignment(user=actor, target=instance))
+        self.held_roles = set(instance.groups.all()) if instance is not None else set()
+        self.grantable_roles = [r for r, reason in self.role_refusals.items() if reason is None]
+        # Roles the user holds but the actor may not take away: shown, kept.
+        self.fixed_roles = [(r, reason) for r, reason in self.role_refusals.items() if reason and r in self.held_roles]
+        self.fields["groups"].widget.choices = [(r.pk, r.name) for r in self.grantable_roles]
+        if not self.grantable_roles:
+            self.fields["groups"].help_text = _("U kunt geen rollen toekennen aan deze gebruiker.")
+        else:
+            self.fields["groups"].help_text = _(
+                "U ziet alleen de rollen die u mag toekennen. Andere rollen kent een beheerder met meer rechten toe."
+            )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -49,6 +64,18 @@ class UserForm(forms.Form):
         if qs.exists():
             raise forms.ValidationError(_("Er bestaat al een gebruiker met dit e-mailadres."))
         return email
+
+    def clean_groups(self):
+        """The roles ticked, checked against the rule, plus the held roles the
+        actor may not change (they are not shown, so never posted)."""
+        chosen = set(self.cleaned_data["groups"])
+        for role in sorted(chosen - self.held_roles, key=lambda r: r.name):
+            reason = self.role_refusals.get(role)
+            if reason:
+                raise forms.ValidationError(
+                    _("U kunt de rol %(role)s niet toekennen: %(reason)s") % {"role": role.name, "reason": reason}
+                )
+        return sorted(chosen | {r for r, _reason in self.fixed_roles}, key=lambda r: r.name)
 
     def clean(self):
         data = super().clean()
@@ -80,23 +107,29 @@ def user_create(request):
     form = UserForm(posted(request), actor=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = services.user_create(
-            actor=request.user,
-            email=data["email"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            organisation=data["organisation"],
-            units=data["units"],
-            groups=data["groups"],
-            phone=data["phone"],
-            function_title=data["function_title"],
-        )
-        messages.success(
-            request,
-            _("Gebruiker %(name)s is aangemaakt. Stuur een link om een wachtwoord te kiezen via ‘Wachtwoord vergeten’.")
-            % {"name": user.get_full_name()},
-        )
-        return redirect("accounts:user_list")
+        try:
+            user = services.user_create(
+                actor=request.user,
+                email=data["email"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                organisation=data["organisation"],
+                units=data["units"],
+                groups=data["groups"],
+                phone=data["phone"],
+                function_title=data["function_title"],
+            )
+        except services.RoleNotGrantable as exc:
+            _role_refused(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Gebruiker %(name)s is aangemaakt. Stuur een link om een wachtwoord te kiezen via ‘Wachtwoord vergeten’."
+                )
+                % {"name": user.get_full_name()},
+            )
+            return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": _("Nieuwe gebruiker")})
 
 
@@ -117,10 +150,22 @@ def user_edit(request, pk: int):
     }
     form = UserForm(posted(request), actor=request.user, instance=target, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.user_update(actor=request.user, user=target, **form.cleaned_data)
-        messages.success(request, _("De gegevens zijn opgeslagen."))
-        return redirect("accounts:user_list")
+        try:
+            services.user_update(actor=request.user, user=target, **form.cleaned_data)
+        except services.RoleNotGrantable as exc:
+            _role_refused(form, exc)
+        else:
+            messages.success(request, _("De gegevens zijn opgeslagen."))
+            return redirect("accounts:user_list")
     return render(request, "accounts/user_form.html", {"form": form, "title": target.get_full_name(), "target": target})
+
+
+def _role_refused(form, exc) -> None:
+    # The rule changed between showing and saving the form (or the post was
+    # forged): a form error that keeps every input, never a bare 403.
+    form.add_error(
+        "groups", _("U kunt de rol %(role)s niet toekennen: %(reason)s") % {"role": exc.role.name, "reason": exc.reason}
+    )
 
 
 # --- organisations -------------------------------------------------------------
@@ -196,48 +241,104 @@ def organisation_edit(request, pk: int):
 @login_required
 @permission_required("auth.view_group", raise_exception=True)
 def role_list(request):
-    roles = Group.objects.order_by("name").prefetch_related("permissions__content_type")
+    from . import role_editor
+    from .permissions import role_is_assignable, role_is_privileged
+
+    roles = Group.objects.order_by("name").select_related("setting").prefetch_related("permissions__content_type")
+    rows = [
+        {
+            "role": role,
+            "summary": role_editor.role_summary(role),
+            "count": len(role.permissions.all()),
+            "privileged": role_is_privileged(role),
+            "assignable": role_is_assignable(role),
+        }
+        for role in roles
+    ]
     return render(
-        request, "accounts/role_list.html", {"roles": roles, "can_change": request.user.has_perm("auth.change_group")}
+        request, "accounts/role_list.html", {"rows": rows, "can_change": request.user.has_perm("auth.change_group")}
     )
+
+
+class RoleForm(forms.Form):
+    # Rendered by hand in sections (role_editor.build_sections); the field
+    # validates the posted ids against what the editor may offer.
+    permissions = forms.ModelMultipleChoiceField(label=_l("Rechten"), queryset=Group.objects.none(), required=False)
+    assignable = forms.BooleanField(label=_l("Functioneel beheerders mogen deze rol toekennen"), required=False)
+
+    def __init__(self, *args, permissions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["permissions"].queryset = permissions
 
 
 @login_required
 @permission_required("auth.change_group", raise_exception=True)
 def role_edit(request, pk: int):
+    """The role editor (finding M5): permissions by module with Dutch labels;
+    technical ones hidden and kept; what the actor may not change is shown
+    greyed out and kept as it is."""
     from django.contrib.auth.models import Permission
     from django.shortcuts import get_object_or_404
 
-    role = get_object_or_404(Group, pk=pk)
-    # Only the project's own permissions are offered, grouped by app.
-    choices = (
-        Permission.objects.filter(content_type__app_label__in=_schakel_app_labels())
-        .select_related("content_type")
-        .order_by("content_type__app_label", "codename")
+    from . import role_editor
+    from .permissions import role_is_assignable, role_is_privileged
+
+    role = get_object_or_404(Group.objects.prefetch_related("permissions__content_type"), pk=pk)
+    actor = request.user
+    offered = role_editor.editable_permissions()
+    perms = list(offered)
+    held_ids = {p.pk for p in role.permissions.all()}
+    show_all = request.GET.get("alle") == "1"
+    privileged = role_is_privileged(role)
+    can_release = actor.has_perm("accounts.assign_privileged_role") and not privileged
+    form = RoleForm(
+        posted(request),
+        permissions=offered,
+        initial={"permissions": list(held_ids), "assignable": role_is_assignable(role)},
     )
-
-    class RoleForm(forms.Form):
-        permissions = forms.ModelMultipleChoiceField(
-            label=_l("Rechten"), queryset=choices, required=False, widget=forms.CheckboxSelectMultiple
-        )
-
-    form = RoleForm(posted(request), initial={"permissions": list(role.permissions.all())})
     if request.method == "POST" and form.is_valid():
-        from django.core.exceptions import PermissionDenied
-
+        posted_ids = {p.pk for p in form.cleaned_data["permissions"]}
+        # Greyed-out boxes are not posted: what the actor may not change stays,
+        # and so do technical permissions the editor does not show.
+        kept = {p.pk for p in perms if p.pk in held_ids and role_editor.permission_locked(actor, p, held=True)}
+        kept |= held_ids - {p.pk for p in perms}
+        final = Permission.objects.filter(pk__in=posted_ids | kept).select_related("content_type")
         try:
-            services.role_set_permissions(actor=request.user, role=role, permissions=form.cleaned_data["permissions"])
-        except PermissionDenied:
-            form.add_error(None, _("U kunt geen rechten toekennen die u zelf niet hebt."))
+            services.role_set_permissions(actor=actor, role=role, permissions=final)
+            if can_release:
+                services.role_set_assignable(actor=actor, role=role, assignable=form.cleaned_data["assignable"])
+        except services.PermissionsNotGrantable as exc:
+            form.add_error(
+                "permissions",
+                _(
+                    "U kunt deze rechten niet toekennen of weghalen: %(perms)s. U hebt ze zelf niet, of het zijn beheerrechten."
+                )
+                % {"perms": ", ".join(sorted(role_editor.permission_label(p) for p in exc.permissions))},
+            )
         else:
             messages.success(request, _("De rol is opgeslagen."))
             return redirect("accounts:role_list")
-    return render(
-        request, "accounts/simple_form.html", {"form": form, "title": role.name, "cancel_url": "accounts:role_list"}
+    if form.is_bound:
+        checked_ids = {int(v) for v in form["permissions"].value() or [] if str(v).isdigit()}
+    else:
+        checked_ids = held_ids
+    sections = role_editor.build_sections(
+        actor=actor,
+        perms=perms,
+        held_ids=held_ids | checked_ids,
+        checked_ids=checked_ids,
+        show_ids=None if show_all else role_editor.permissions_in_use(),
     )
-
-
-def _schakel_app_labels():
-    from schakel.core.seeding import schakel_apps
-
-    return [cfg.label for cfg in schakel_apps()] + ["auth"]
+    return render(
+        request,
+        "accounts/role_form.html",
+        {
+            "form": form,
+            "role": role,
+            "sections": sections,
+            "show_all": show_all,
+            "privileged": privileged,
+            "can_release": can_release,
+            "assignable": form["assignable"].value() if form.is_bound else role_is_assignable(role),
+        },
+    )

@@ -133,6 +133,10 @@ class User(AbstractBaseUser, PermissionsMixin):
         ordering = ["last_name", "first_name"]
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+        permissions = [
+            ("assign_role", _("Kan vrijgegeven rollen aan gebruikers toekennen")),
+            ("assign_privileged_role", _("Kan beheerrollen toekennen en rollen vrijgeven voor toekenning")),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
@@ -145,3 +149,28 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def is_locked(self, now=None) -> bool:
         return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class RoleSetting(models.Model):
+    """How a role (a Django group) may be handed out; see ADR 0008.
+
+    A role without a row is releasable by default: functional administrators
+    with ``accounts.assign_role`` may grant it unless it carries administrative
+    permissions (``accounts.permissions.PRIVILEGED_APPS``). A holder of
+    ``accounts.assign_privileged_role`` can withhold a role by setting
+    ``assignable`` to False.
+    """
+
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.CASCADE, primary_key=True, related_name="setting", verbose_name=_("rol")
+    )
+    assignable = models.BooleanField(_("toekenbaar door functioneel beheerders"), default=True)
+
+    class Meta:
+        verbose_name = _("rolinstelling")
+        verbose_name_plural = _("rolinstellingen")
+        # Changed through the role editor with accounts.assign_privileged_role.
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.group)

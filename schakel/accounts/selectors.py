@@ -61,3 +61,15 @@ def user_get_for(*, user, pk: int):
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(users_visible_to(user=user), pk=pk)
+
+
+def roles_for_assignment(*, user, target=None) -> list[tuple]:
+    """Every role with the reason why ``user`` may not grant it to ``target``
+    (None: they may), ordered by name; permissions and release flag fetched
+    here (ADR 0008)."""
+    from django.contrib.auth.models import Group
+
+    from .permissions import role_grant_refusal
+
+    roles = Group.objects.order_by("name").select_related("setting").prefetch_related("permissions__content_type")
+    return [(role, role_grant_refusal(user, role, target=target)) for role in roles]

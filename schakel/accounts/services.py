@@ -123,15 +123,33 @@ def can_manage_user(actor, organisation_id) -> bool:
     return actor.has_perm("accounts.manage_all_organisations") or organisation_id == actor.organisation_id
 
 
-def _check_roles_grantable(actor, groups) -> None:
-    # Nobody grants a permission they do not hold themselves.
+class RoleNotGrantable(PermissionDenied):
+    """The actor may not grant or take away this role (``permissions.role_grant_refusal``).
+
+    Carries the role and the Dutch reason so that a form can show
+    "U kunt de rol X niet toekennen: <reason>" and keep the input."""
+
+    def __init__(self, role, reason: str):
+        super().__init__(reason)
+        self.role = role
+        self.reason = reason
+
+
+def _check_roles_grantable(actor, groups, *, target=None) -> None:
+    from .permissions import role_grant_refusal
+
     for group in groups:
-        for perm in group.permissions.select_related("content_type"):
-            if not actor.has_perm(f"{perm.content_type.app_label}.{perm.codename}"):
-                raise PermissionDenied
+        reason = role_grant_refusal(actor, group, target=target)
+        if reason is not None:
+            audit.record_admin(
+                actor=actor,
+                action="accounts.role_grant_refused",
+                obj=target if target is not None else group,
+                summary=f"role: {group.name}",
+            )
+            raise RoleNotGrantable(group, reason)
 
 
-@transaction.atomic
 def user_create(
     *,
     actor,
@@ -144,32 +162,40 @@ def user_create(
     phone: str = "",
     function_title: str = "",
 ) -> User:
+    """Create a user without a password (they choose one through the reset
+    link). Roles are checked with ``permissions.role_grant_refusal``; a refused
+    role raises RoleNotGrantable and nothing is saved."""
     if not actor.has_perm("accounts.add_user") or not can_manage_user(actor, organisation.pk):
         raise PermissionDenied
+    # Outside the transaction, so that the audit event of a refusal stays.
     _check_roles_grantable(actor, groups)
-    user = User.objects.create_user(
-        email=email,
-        password=None,
-        first_name=first_name,
-        last_name=last_name,
-        organisation=organisation,
-        phone=phone,
-        function_title=function_title,
-    )
-    user.units.set(units)
-    user.groups.set(groups)
-    audit.record_admin(
-        actor=actor,
-        action="accounts.user_created",
-        obj=user,
-        summary=f"roles: {', '.join(sorted(g.name for g in groups))}",
-    )
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email=email,
+            password=None,
+            first_name=first_name,
+            last_name=last_name,
+            organisation=organisation,
+            phone=phone,
+            function_title=function_title,
+        )
+        user.units.set(units)
+        user.groups.set(groups)
+        audit.record_admin(
+            actor=actor,
+            action="accounts.user_created",
+            obj=user,
+            summary=f"roles: {', '.join(sorted(g.name for g in groups))}",
+        )
     return user
 
 
-@transaction.atomic
 def user_update(*, actor, user: User, **fields) -> User:
-    """Change a user's data, units, roles or active flag."""
+    """Change a user's data, units, roles or active flag.
+
+    Every role added or taken away must pass ``permissions.role_grant_refusal``
+    (RoleNotGrantable otherwise, nothing saved); roles left as they are need no
+    check, so a caller passes the roles it may not touch unchanged."""
     if not can_manage_user(actor, user.organisation_id):
         raise PermissionDenied
     new_org = fields.get("organisation")
@@ -177,32 +203,37 @@ def user_update(*, actor, user: User, **fields) -> User:
         raise PermissionDenied
     groups = fields.pop("groups", None)
     units = fields.pop("units", None)
-    changed = []
-    for name, value in fields.items():
-        if getattr(user, name) != value:
-            setattr(user, name, value)
-            changed.append(name)
-    if changed:
-        user.full_clean(exclude=["password"])
-        user.save()
-    if units is not None:
-        user.units.set(units)
     if groups is not None:
-        before = set(user.groups.values_list("name", flat=True))
-        after = {g.name for g in groups}
-        if before != after:
-            _check_roles_grantable(actor, [g for g in groups if g.name not in before])
-            user.groups.set(groups)
+        # Checked before anything is written (a refused role saves nothing) and
+        # outside the transaction, so that the audit event of a refusal stays.
+        held = set(user.groups.all())
+        _check_roles_grantable(actor, set(groups) ^ held, target=user)
+    with transaction.atomic():
+        changed = []
+        for name, value in fields.items():
+            if getattr(user, name) != value:
+                setattr(user, name, value)
+                changed.append(name)
+        if changed:
+            user.full_clean(exclude=["password"])
+            user.save()
+        if units is not None:
+            user.units.set(units)
+        if groups is not None:
+            before = set(user.groups.values_list("name", flat=True))
+            after = {g.name for g in groups}
+            if before != after:
+                user.groups.set(groups)
+                audit.record_admin(
+                    actor=actor,
+                    action="accounts.roles_changed",
+                    obj=user,
+                    summary=f"added: {', '.join(sorted(after - before)) or '-'}; removed: {', '.join(sorted(before - after)) or '-'}",
+                )
+        if changed:
             audit.record_admin(
-                actor=actor,
-                action="accounts.roles_changed",
-                obj=user,
-                summary=f"added: {', '.join(sorted(after - before)) or '-'}; removed: {', '.join(sorted(before - after)) or '-'}",
+                actor=actor, action="accounts.user_changed", obj=user, summary=f"fields: {', '.join(sorted(changed))}"
             )
-    if changed:
-        audit.record_admin(
-            actor=actor, action="accounts.user_changed", obj=user, summary=f"fields: {', '.join(sorted(changed))}"
-        )
     return user
 
 
@@ -233,17 +264,33 @@ def organisation_save(*, actor, organisation, **fields):
     return organisation
 
 
+class PermissionsNotGrantable(PermissionDenied):
+    """The actor may not add (or, for administrative ones, remove) these
+    permissions on a role; nothing was saved."""
+
+    def __init__(self, permissions):
+        super().__init__("permissions not grantable")
+        self.permissions = list(permissions)
+
+
 @transaction.atomic
 def role_set_permissions(*, actor, role, permissions) -> None:
-    """Replace a role's permissions. An administrator can only grant what they
-    hold themselves, and every change is an audit event listing what changed."""
+    """Replace a role's permissions. An administrator can only add what they
+    hold themselves; adding or removing an administrative permission (user and
+    role administration, audit log) needs ``accounts.assign_privileged_role``
+    too, so that nobody turns an ordinary role into an administrator role.
+    Every change is an audit event listing what changed."""
+    from .permissions import is_privileged_permission
+
     if not actor.has_perm("auth.change_group"):
         raise PermissionDenied
-    before = set(role.permissions.all())
+    before = set(role.permissions.select_related("content_type"))
     after = set(permissions)
-    for perm in after - before:
-        if not actor.has_perm(f"{perm.content_type.app_label}.{perm.codename}"):
-            raise PermissionDenied
+    refused = [p for p in after - before if not actor.has_perm(f"{p.content_type.app_label}.{p.codename}")]
+    if not actor.has_perm("accounts.assign_privileged_role"):
+        refused += [p for p in after ^ before if is_privileged_permission(p) and p not in refused]
+    if refused:
+        raise PermissionsNotGrantable(refused)
     if before == after:
         return
     role.permissions.set(after)
@@ -259,4 +306,26 @@ def role_set_permissions(*, actor, role, permissions) -> None:
             f"added: {', '.join(sorted(code(p) for p in after - before)) or '-'}; "
             f"removed: {', '.join(sorted(code(p) for p in before - after)) or '-'}"
         )[:500],
+    )
+
+
+@transaction.atomic
+def role_set_assignable(*, actor, role, assignable: bool) -> None:
+    """Release a role for assignment by functional administrators (or withhold
+    it). Only a holder of ``accounts.assign_privileged_role`` decides this; an
+    audit event records every change."""
+    from .models import RoleSetting
+
+    if not actor.has_perm("accounts.assign_privileged_role"):
+        raise PermissionDenied
+    setting, _created = RoleSetting.objects.get_or_create(group=role)
+    if setting.assignable == assignable:
+        return
+    setting.assignable = assignable
+    setting.save(update_fields=["assignable"])
+    audit.record_admin(
+        actor=actor,
+        action="accounts.role_assignability_changed",
+        obj=role,
+        summary=f"assignable: {'yes' if assignable else 'no'}",
     )

@@ -14,13 +14,13 @@ pytestmark = pytest.mark.django_db
 def test_admin_creates_user_in_own_organisation_with_roles(seeded):
     admin = persona_user("beheerder")
     city = admin.organisation
-    role = Group.objects.get(name="Functioneel beheerder")
+    role = Group.objects.get(name="Frontlijnmedewerker")
     user = services.user_create(
         actor=admin, email="Nieuw@Example.test", first_name="N", last_name="W", organisation=city, groups=[role]
     )
     assert user.email == "nieuw@example.test" and list(user.groups.all()) == [role]
     event = AuditEvent.objects.get(action="accounts.user_created")
-    assert event.object_id == str(user.pk) and "Functioneel beheerder" in event.summary
+    assert event.object_id == str(user.pk) and "Frontlijnmedewerker" in event.summary
 
 
 def test_admin_cannot_create_user_in_other_organisation(seeded):
@@ -51,7 +51,8 @@ def test_non_admin_cannot_create_users(seeded):
         )
 
 
-def test_admin_cannot_grant_permissions_they_do_not_hold(seeded):
+def test_admin_cannot_grant_the_dpo_role(seeded):
+    # The DPO role reads the audit log: an administrative role (ADR 0008).
     admin = persona_user("beheerder")
     dpo_role = Group.objects.get(name="Functionaris voor gegevensbescherming")
     with pytest.raises(PermissionDenied):
@@ -69,9 +70,9 @@ def test_admin_cannot_grant_permissions_they_do_not_hold(seeded):
 def test_role_change_is_an_audit_event(seeded):
     admin = persona_user("beheerder")
     target = persona_user("qrt")
-    services.user_update(actor=admin, user=target, groups=[Group.objects.get(name="Functioneel beheerder")])
+    services.user_update(actor=admin, user=target, groups=[Group.objects.get(name="Frontlijnmedewerker")])
     event = AuditEvent.objects.get(action="accounts.roles_changed")
-    assert "added: Functioneel beheerder" in event.summary and "removed: QRT-medewerker" in event.summary
+    assert "added: Frontlijnmedewerker" in event.summary and "removed: QRT-medewerker" in event.summary
 
 
 def test_admin_cannot_move_user_to_other_organisation(seeded):
@@ -165,11 +166,11 @@ def test_kbo_validation_in_the_model():
 def test_role_permissions_change_is_audited(seeded):
     admin = persona_user("beheerder")
     role = Group.objects.get(name="Werkgroeplid")
-    perm = Permission.objects.get(content_type__app_label="accounts", codename="view_user")
+    perm = Permission.objects.get(content_type__app_label="places", codename="view_area")
     services.role_set_permissions(actor=admin, role=role, permissions=[*role.permissions.all(), perm])
     assert perm in role.permissions.all()
     event = AuditEvent.objects.get(action="accounts.role_permissions_changed")
-    assert "added: accounts.view_user" in event.summary
+    assert "added: places.view_area" in event.summary
 
 
 def test_role_cannot_get_permission_the_admin_lacks(seeded):

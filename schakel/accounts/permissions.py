@@ -1,0 +1,75 @@
+"""Who may hand out which role (ADR 0008, docs/permissions.md).
+
+The rule, in order:
+
+1. A superuser may grant every role.
+2. Nobody changes their own roles (segregation of duties).
+3. A *privileged* role (one that carries a permission of the apps in
+   ``PRIVILEGED_APPS``: user and role administration, the audit log) is
+   granted only by a holder of ``accounts.assign_privileged_role``.
+4. Any other role may be granted by someone who holds every permission it
+   gives (nobody grants more than they have), or by a holder of
+   ``accounts.assign_role`` when the role is released for assignment
+   (``RoleSetting.assignable``, default True).
+
+Removing a role follows the same rule as granting it: an administrator
+manages only the roles they could hand out, and a role they could not is
+kept as it is.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+# Permissions of these apps decide who may do what, or who sees who did what.
+# A role that carries one of them is a "beheerrol" (administrative role).
+PRIVILEGED_APPS = frozenset({"accounts", "auth", "audit"})
+
+
+def perm_code(perm) -> str:
+    return f"{perm.content_type.app_label}.{perm.codename}"
+
+
+def is_privileged_permission(perm) -> bool:
+    return perm.content_type.app_label in PRIVILEGED_APPS
+
+
+def role_is_privileged(role) -> bool:
+    """Whether the role carries an administrative permission. Uses the role's
+    prefetched ``permissions__content_type`` when present."""
+    return any(is_privileged_permission(p) for p in role.permissions.all())
+
+
+def role_is_assignable(role) -> bool:
+    """The release flag (``RoleSetting``); a role without a setting is released."""
+    from .models import RoleSetting
+
+    try:
+        return role.setting.assignable
+    except RoleSetting.DoesNotExist:
+        return True
+
+
+def role_grant_refusal(actor, role, *, target=None) -> str | None:
+    """Why ``actor`` may not grant (or take away) ``role`` for ``target``, in
+    Dutch, or None when they may. ``target`` is the user being edited (None
+    for a new user)."""
+    if actor.is_superuser:
+        return None
+    if target is not None and target.pk == actor.pk:
+        return _("u kunt uw eigen rollen niet wijzigen. Vraag dit aan een andere beheerder.")
+    perms = list(role.permissions.all())
+    if any(is_privileged_permission(p) for p in perms):
+        if actor.has_perm("accounts.assign_privileged_role"):
+            return None
+        return _(
+            "dit is een beheerrol (gebruikers, rollen of auditlog). "
+            "Alleen een beheerder met het recht om beheerrollen toe te kennen kan ze geven."
+        )
+    if all(actor.has_perm(perm_code(p)) for p in perms):
+        return None
+    if not actor.has_perm("accounts.assign_role"):
+        return _("deze rol geeft rechten die u zelf niet hebt.")
+    if not role_is_assignable(role):
+        return _("deze rol is niet vrijgegeven voor toekenning door functioneel beheerders.")
+    return None
