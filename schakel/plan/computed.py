@@ -29,7 +29,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
+# Measurements stored by indicators_compute carry "computed:<key>" as their source.
+SOURCE_PREFIX = "computed:"
 
 
 class ComputedQueryError(Exception):
@@ -99,3 +103,30 @@ def all_queries() -> list[ComputedQuery]:
 
 def choices() -> list[tuple[str, str]]:
     return [(q.key, f"{q.label} ({q.key})") for q in all_queries()]
+
+
+def _lower_first(text: str) -> str:
+    """ "Aandeel acties" -> "aandeel acties"; "QRT-uren" stays as it is."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def label_for(key: str) -> str:
+    """The Dutch label of a registered query; the key itself when it is unknown
+    (an indicator imported from another installation, a removed app)."""
+    query = _registry.get(key)
+    return str(query.label) if query is not None else key
+
+
+def source_label(source: str) -> str:
+    """What users read for the source of an indicator or a measurement:
+    "computed:plan.actions_on_schedule_share" -> "Berekend: aandeel acties op schema".
+    Any other source (typed by a user) is returned as it is."""
+    if not source or not source.startswith(SOURCE_PREFIX):
+        return source or ""
+    key = source[len(SOURCE_PREFIX) :]
+    query = _registry.get(key)
+    if query is None:
+        return gettext("Berekend (%(key)s)") % {"key": key}
+    return gettext("Berekend: %(label)s") % {"label": _lower_first(str(query.label))}

@@ -349,7 +349,7 @@ def indicators_compute(*, actor, year: int, month: int, plan: ActionPlan | None 
                     period_end=end,
                     value=value,
                     note=_("Berekend") if existing is None else _("Herberekend"),
-                    source=f"computed:{indicator.computed_key}",
+                    source=f"{computed.SOURCE_PREFIX}{indicator.computed_key}",
                     is_demo=False,
                     corrects=existing,
                 )

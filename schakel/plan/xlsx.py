@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from schakel.core.exports import safe_row
 
+from . import computed
 from .models import Action, ActionPlan, Indicator, Measurement, OperationalObjective
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _sheet(wb, title: str, header: list[str], rows) -> None:
@@ -107,7 +111,9 @@ def plan_workbook(plan: ActionPlan) -> bytes:
                 i.target_value,
                 i.target_date,
                 i.get_frequency_display(),
-                i.computed_key or i.get_source_display(),
+                computed.source_label(f"{computed.SOURCE_PREFIX}{i.computed_key}")
+                if i.computed_key
+                else i.get_source_display(),
             )
             for i in indicators
         ),
@@ -120,7 +126,17 @@ def plan_workbook(plan: ActionPlan) -> bytes:
     _sheet(
         wb,
         "Metingen",
-        ["Indicator", "Van", "Tot", "Waarde", "Toelichting", "Bron", "Ingevoerd op", "Geldig", "Corrigeert meting"],
+        [
+            "Indicator",
+            "Van",
+            "Tot",
+            "Waarde",
+            "Toelichting",
+            "Bron",
+            "Ingevoerd op (Brusselse tijd)",
+            "Geldig",
+            "Corrigeert meting",
+        ],
         (
             (
                 m.indicator.code,
@@ -128,8 +144,9 @@ def plan_workbook(plan: ActionPlan) -> bytes:
                 m.period_end,
                 m.value,
                 m.note,
-                m.source,
-                m.entered_at.replace(tzinfo=None),
+                computed.source_label(m.source),
+                # Excel has no time zones: local time, as on screen, and said so in the header.
+                m.entered_at.astimezone(BRUSSELS).replace(tzinfo=None),
                 "nee" if hasattr(m, "corrected_by") and m.corrected_by else "ja",
                 m.corrects_id or "",
             )
