@@ -13,6 +13,7 @@ and the sequence flows (for drawing the path taken).
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as DET
@@ -71,7 +72,14 @@ FLOW_NODES = {
 
 
 class DefinitionError(ValueError):
-    """The XML cannot become a process definition; ``str(exc)`` is a Dutch reason."""
+    """The XML cannot become a process definition; ``str(exc)`` is a Dutch reason.
+
+    ``element_id`` names the BPMN element at fault when there is one (the
+    modeler selects it so the administrator sees the refused value)."""
+
+    def __init__(self, message, element_id: str = ""):
+        super().__init__(message)
+        self.element_id = element_id or ""
 
 
 @dataclass
@@ -101,6 +109,31 @@ def _choice_of(condition: str) -> tuple[str, str] | None:
     ):
         return tree.left.id, tree.comparators[0].value
     return None
+
+
+# An ISO 8601 duration as SpiffWorkflow reads it: P3D, P2W, PT4H, P1DT12H, ...
+_DURATION = re.compile(r"P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?")
+
+
+def _check_duration(nid: str, source: str) -> None:
+    """A timer duration written as a literal must be a valid ISO 8601 duration,
+    quoted (the engine evaluates it: an unquoted P3D is an unknown name)."""
+    try:
+        tree = ast.parse(source, mode="eval").body
+    except SyntaxError:
+        return  # the expression check refuses it with the engine's reason
+    if isinstance(tree, ast.Name) and _DURATION.fullmatch(tree.id):
+        raise DefinitionError(
+            _('Timer %(id)s: zet de duur tussen aanhalingstekens, bijvoorbeeld "%(value)s".')
+            % {"id": nid, "value": tree.id},
+            element_id=nid,
+        )
+    if isinstance(tree, ast.Constant) and isinstance(tree.value, str) and not _DURATION.fullmatch(tree.value):
+        raise DefinitionError(
+            _('Timer %(id)s: "%(value)s" is geen geldige duur; gebruik ISO 8601, bijvoorbeeld P3D (3 dagen).')
+            % {"id": nid, "value": tree.value},
+            element_id=nid,
+        )
 
 
 def inspect(xml: bytes | str) -> Inspected:
@@ -163,6 +196,8 @@ def inspect(xml: bytes | str) -> Inspected:
                     raise DefinitionError(_("Timer %(id)s heeft geen duur of datum.") % {"id": nid})
                 node["timer"] = expr_el.text.strip()
                 expressions.append((nid, node["timer"], "eval"))
+                if _local(expr_el.tag) == "timeDuration":
+                    _check_duration(nid, node["timer"])
                 if tag == "boundaryEvent":
                     node["attached_to"] = el.get("attachedToRef")
                     node["interrupting"] = el.get("cancelActivity", "true") != "false"
@@ -202,7 +237,8 @@ def inspect(xml: bytes | str) -> Inspected:
         except UnsafeExpression as exc:
             raise DefinitionError(
                 _("Expressie in %(id)s wordt geweigerd (%(reason)s): alleen eenvoudige vergelijkingen zijn toegelaten.")
-                % {"id": eid, "reason": exc}
+                % {"id": eid, "reason": exc},
+                element_id=eid,
             ) from exc
     for nid, node in nodes.items():
         node["lane"] = lanes.get(nid, "")

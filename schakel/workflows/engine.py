@@ -22,6 +22,7 @@ from __future__ import annotations
 import ast
 import copy
 
+from django.utils.translation import gettext as _
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
@@ -88,26 +89,29 @@ class UnsafeExpression(ValueError):
 def check(source: str, *, mode: str = "eval") -> ast.AST:
     """Parse ``source`` and raise ``UnsafeExpression`` unless every node is allowed."""
     if not isinstance(source, str) or len(source) > 2000:
-        raise UnsafeExpression("expression missing or longer than 2000 characters")
+        raise UnsafeExpression(_("de expressie ontbreekt of is langer dan 2000 tekens"))
     try:
         tree = ast.parse(source.strip(), mode="eval" if mode == "eval" else "exec")
     except SyntaxError as exc:
-        raise UnsafeExpression(f"syntax error: {exc.msg}") from exc
+        raise UnsafeExpression(_("syntaxfout bij teken %(n)s") % {"n": exc.offset or 1}) from exc
     allowed = _EXPR_NODES if mode == "eval" else _SCRIPT_NODES
     for node in ast.walk(tree):
         if not isinstance(node, allowed):
-            raise UnsafeExpression(f"{type(node).__name__} is not allowed")
+            raise UnsafeExpression(_("%(construct)s is niet toegelaten") % {"construct": type(node).__name__})
         if isinstance(node, ast.Name) and (node.id.startswith("_") or node.id in {"eval", "exec", "open"}):
-            raise UnsafeExpression(f"name {node.id!r} is not allowed")
+            raise UnsafeExpression(_("de naam %(name)s is niet toegelaten") % {"name": node.id})
         if isinstance(node, ast.Call):
             if not isinstance(node.func, ast.Name) or node.func.id not in SAFE_FUNCTIONS:
-                raise UnsafeExpression("only these functions may be called: " + ", ".join(sorted(SAFE_FUNCTIONS)))
+                raise UnsafeExpression(
+                    _("alleen deze functies mogen worden aangeroepen: %(names)s")
+                    % {"names": ", ".join(sorted(SAFE_FUNCTIONS))}
+                )
             if node.keywords:
-                raise UnsafeExpression("keyword arguments are not allowed")
+                raise UnsafeExpression(_("benoemde argumenten zijn niet toegelaten"))
         if isinstance(node, ast.Assign) and not all(isinstance(t, ast.Name) for t in node.targets):
-            raise UnsafeExpression("only simple assignments are allowed")
+            raise UnsafeExpression(_("alleen eenvoudige toekenningen zijn toegelaten"))
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(node.value) > 500:
-            raise UnsafeExpression("string constant too long")
+            raise UnsafeExpression(_("een tekst is langer dan 500 tekens"))
     return tree
 
 
@@ -137,7 +141,7 @@ class RestrictedEnvironment(BasePythonScriptEngineEnvironment):
         return True
 
     def call_service(self, context, **kwargs):
-        raise UnsafeExpression("service tasks are not supported")
+        raise UnsafeExpression(_("servicetaken worden niet ondersteund"))
 
 
 class RestrictedScriptEngine(PythonScriptEngine):

@@ -84,13 +84,47 @@ def definition_edit(request, pk):
     """The bpmn-js modeler; saving stores a new version."""
     definition = selectors.definition_get(pk=pk)
     form = ModelerForm(posted(request))
+    error_element = ""
     if request.method == "POST" and form.is_valid():
         try:
             new = services.definition_upload(actor=request.user, xml=form.cleaned_data["xml"])
-        except (DefinitionError, ValidationError) as exc:
+        except DefinitionError as exc:
             form.add_error(None, str(exc))
+            error_element = exc.element_id
+        except ValidationError as exc:
+            form.add_error(None, exc)
         else:
             messages.success(request, _("Nieuwe versie %(v)s bewaard.") % {"v": new.version})
             return redirect("workflows:definition_detail", pk=new.pk)
+    # A refused save shows the XML as the administrator left it: nothing is lost.
     xml = form.data.get("xml") if form.is_bound else definition.xml
-    return render(request, "workflows/definition_edit.html", {"definition": definition, "form": form, "xml": xml})
+    return render(
+        request,
+        "workflows/definition_edit.html",
+        {
+            "definition": definition,
+            "form": form,
+            "modeler": {"xml": xml, "select": error_element, "types": _modeler_type_names()},
+        },
+    )
+
+
+def _modeler_type_names() -> dict:
+    """Dutch names of the BPMN element types the properties panel shows."""
+    return {
+        "bpmn:Participant": _("Proces (pool)"),
+        "bpmn:Lane": _("Baan"),
+        "bpmn:StartEvent": _("Startgebeurtenis"),
+        "bpmn:EndEvent": _("Eindgebeurtenis"),
+        "bpmn:UserTask": _("Gebruikerstaak"),
+        "bpmn:ManualTask": _("Handmatige taak"),
+        "bpmn:Task": _("Taak"),
+        "bpmn:ScriptTask": _("Scripttaak"),
+        "bpmn:ExclusiveGateway": _("Exclusieve beslissing"),
+        "bpmn:ParallelGateway": _("Parallelle splitsing"),
+        "bpmn:SequenceFlow": _("Stroom"),
+        "bpmn:BoundaryEvent": _("Timer op een taak"),
+        "bpmn:IntermediateCatchEvent": _("Tussentijdse timer"),
+        "bpmn:TextAnnotation": _("Opmerking"),
+        "other": _("Element"),
+    }

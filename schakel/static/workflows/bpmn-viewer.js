@@ -21,6 +21,7 @@
           if (registry.get(id)) canvas.addMarker(id, "schakel-current");
         });
         canvas.zoom("fit-viewport");
+        if (window.SchakelBpmnLabels) window.SchakelBpmnLabels.spaceLines(el);
         el.dataset.rendered = "1";
       })
       .catch(function () {

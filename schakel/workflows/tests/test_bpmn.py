@@ -75,3 +75,49 @@ def test_injected_script_is_refused():
 def test_flow_to_unknown_element_is_refused():
     with pytest.raises(DefinitionError):
         inspect(MINIMAL.format(body=OK_BODY + '<bpmn:sequenceFlow id="f9" sourceRef="s" targetRef="nowhere"/>'))
+
+
+TIMER_BODY = """<bpmn:startEvent id="s"/><bpmn:userTask id="t" name="Doe"/><bpmn:endEvent id="e"/>
+<bpmn:boundaryEvent id="tm" attachedToRef="t" cancelActivity="false">
+  <bpmn:timerEventDefinition><bpmn:timeDuration>{duration}</bpmn:timeDuration></bpmn:timerEventDefinition>
+</bpmn:boundaryEvent>
+<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/><bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/>"""
+
+
+@pytest.mark.parametrize("duration", ['"P3D"', '"PT4H"', '"P2W"', '"P1DT12H"'])
+def test_timer_durations_in_iso_8601_are_accepted(duration):
+    assert inspect(MINIMAL.format(body=TIMER_BODY.format(duration=duration))).meta["nodes"]["t"]["deadline"] == duration
+
+
+@pytest.mark.parametrize(
+    ("duration", "reason"),
+    [
+        ("P3D", 'zet de duur tussen aanhalingstekens, bijvoorbeeld "P3D"'),
+        ('"3 dagen"', '"3 dagen" is geen geldige duur'),
+        ('"P"', '"P" is geen geldige duur'),
+    ],
+)
+def test_timer_durations_that_would_not_run_are_refused_with_the_timer(duration, reason):
+    with pytest.raises(DefinitionError) as exc:
+        inspect(MINIMAL.format(body=TIMER_BODY.format(duration=duration)))
+    assert reason in str(exc.value)
+    assert exc.value.element_id == "tm"
+
+
+def test_a_refused_condition_names_its_flow_and_the_reason_in_dutch(triage_xml):
+    xml = triage_xml.replace('route == "politie"', '__import__("os").system("id")')
+    with pytest.raises(DefinitionError) as exc:
+        inspect(xml)
+    assert exc.value.element_id == "f_politie"
+    assert str(exc.value) == (
+        "Expressie in f_politie wordt geweigerd (alleen deze functies mogen worden aangeroepen: abs, all, any, "
+        "bool, int, len, max, min, round, str, sum): alleen eenvoudige vergelijkingen zijn toegelaten."
+    )
+
+
+def test_shipped_labels_have_no_glued_words(triage_xml, youth_xml):
+    """m11: the task names are right in the files (the glued "aande" came from
+    the drawing's line breaks, see bpmn-labels.js)."""
+    names = [n["name"] for xml in (triage_xml, youth_xml) for n in inspect(xml).meta["nodes"].values()]
+    assert "Terugkoppeling aan de melder" in names
+    assert not [n for n in names if "aande" in n or "  " in n]

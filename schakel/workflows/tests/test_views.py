@@ -80,3 +80,21 @@ def test_only_the_modeler_page_allows_inline_style_attributes(client, wf_seeded)
     client.force_login(persona_user("coordinator"))
     response = client.get(reverse("workflows:definition_edit", args=[v1.pk]))
     assert response.status_code == 403 and "style-src-attr" not in response.get("Content-Security-Policy", "")
+
+
+def test_modeler_refusal_keeps_the_posted_diagram_and_names_the_element(client, wf_seeded, triage_xml):
+    """M9: a condition the engine refuses is shown with its reason; nothing is
+    stored, the posted XML comes back and the modeler selects the flow."""
+    import json
+
+    client.force_login(persona_user("beheerder"))
+    v1 = ProcessDefinition.objects.get(key="signaal_triage")
+    posted_xml = triage_xml.replace('route == "politie"', 'route == "politie" or _geheim')
+    response = client.post(reverse("workflows:definition_edit", args=[v1.pk]), {"xml": posted_xml})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Expressie in f_politie wordt geweigerd (de naam _geheim is niet toegelaten)" in content
+    assert ProcessDefinition.objects.filter(key="signaal_triage").count() == 1
+    data = json.loads(content.split('id="modeler-data" type="application/json">')[1].split("</script>")[0])
+    assert data["xml"] == posted_xml and data["select"] == "f_politie"
+    assert data["types"]["bpmn:SequenceFlow"] == "Stroom"
