@@ -246,6 +246,7 @@ class SignalEvent(AppendOnlyModel):
         ASSIGNMENT = "assignment", _("Toewijzing")
         NOTE = "note", _("Notitie")
         TASK = "task", _("Processtap")
+        FEEDBACK = "feedback", _("Terugkoppeling aan de melder")
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()

@@ -372,6 +372,7 @@ def signal_task_complete(
     choice: str = "",
     note: str = "",
     legal_ground: LegalGround | None = None,
+    feedback: str = "",
 ) -> WorkItem:
     """Complete the current step of the signal's process.
 
@@ -379,11 +380,21 @@ def signal_task_complete(
     the step's team. Closing choices need a written reason (``note``). A step
     that hands the signal to a team of another organisation needs an active
     ``legal_ground`` (schakel.legal); the disclosure event records it.
+
+    ``feedback`` is an optional text for the reporter, written by the handler
+    on the step that closes the signal; it replaces the fixed thank-you text
+    on the reporter's "Mijn meldingen". Refused for youth signals (ADR 0302:
+    fixed text only) and when the step does not close the signal.
     """
     if not actor.has_perm("signals.triage_signal"):
         raise PermissionDenied
     item = _visible_work_item(actor, signal, item_pk)
     note = _clean_text(note, limit=2000, field="note")
+    feedback = _clean_text(feedback, limit=300, field="feedback")
+    if feedback and signal.category.youth:
+        raise ValidationError(
+            {"feedback": _("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling.")}
+        )
     if choice in CLOSING_CHOICES and not note:
         raise ValidationError(
             {"note": _("Geef de reden waarom het signaal zonder verdere opvolging wordt afgesloten.")}
@@ -404,6 +415,22 @@ def signal_task_complete(
     audit.record_write(
         actor=actor, action="signals.signal_step_completed", obj=signal, summary=f"{item.bpmn_id}: {choice}"
     )
+    if feedback:
+        if signal.closed_at is None:
+            # Nothing is sent while the signal is still being handled: the
+            # whole step is undone and the form shown again.
+            raise ValidationError(
+                {
+                    "feedback": _(
+                        "Een terugkoppeling aan de melder kan alleen bij een beslissing die het signaal afsluit. "
+                        "Kies zo'n beslissing of laat het veld leeg."
+                    )
+                }
+            )
+        signal.feedback = feedback
+        signal.save(update_fields=["feedback", "updated_at"])
+        _event(signal, kind=SignalEvent.Kind.FEEDBACK, actor=actor, text=feedback)
+        audit.record_write(actor=actor, action="signals.feedback_written", obj=signal, summary="feedback to reporter")
     return done
 
 

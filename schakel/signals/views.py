@@ -196,6 +196,26 @@ def _crossing_options(item: WorkItem, form: dict | None) -> set[str]:
     return crossing
 
 
+def _may_finish(meta: dict, node_id: str) -> bool:
+    """Whether completing this task can end its process: some path from it
+    reaches an end event without passing another user task."""
+    nodes, flows = meta.get("nodes", {}), meta.get("flows", {})
+    seen, todo = set(), [node_id]
+    while todo:
+        current = todo.pop()
+        for flow in flows.values():
+            target = flow["source"] == current and flow["target"]
+            if not target or target in seen:
+                continue
+            seen.add(target)
+            kind = nodes.get(target, {}).get("type", "")
+            if kind == "endEvent":
+                return True
+            if kind not in ("userTask", "manualTask"):
+                todo.append(target)
+    return False
+
+
 def _steps(user, signal, posted: dict | None = None, errors: dict | None = None):
     """The open steps of the signal. ``posted`` (item, choice, note,
     legal_ground) and ``errors`` (field -> messages) are the input and the
@@ -222,10 +242,18 @@ def _steps(user, signal, posted: dict | None = None, errors: dict | None = None)
             if form
             else []
         )
+        # A written feedback to the reporter, on a step that can close the
+        # signal; never for youth signals (ADR 0302) or a reporter without account.
+        feedback = bool(
+            allowed
+            and signal.reporter_id
+            and not signal.category.youth
+            and _may_finish(item.instance.definition.meta, item.bpmn_id)
+        )
         shown = {}
         if mine:
             # An error about a field this step does not show goes above the form.
-            has = {"note": True, "choice": bool(form), "legal_ground": bool(crossing)}
+            has = {"note": True, "choice": bool(form), "legal_ground": bool(crossing), "feedback": feedback}
             for field, msgs in (errors or {}).items():
                 shown.setdefault(field if has.get(field) else "all", []).extend(msgs)
         steps.append(
@@ -238,6 +266,7 @@ def _steps(user, signal, posted: dict | None = None, errors: dict | None = None)
                 # The reason is required only for a closing choice (services.CLOSING_CHOICES).
                 "can_close": any(o["value"] in services.CLOSING_CHOICES for o in options),
                 "posted": mine,
+                "feedback": feedback,
                 "errors": shown,
             }
         )
@@ -293,6 +322,7 @@ def step(request, pk):
         "choice": request.POST.get("choice", ""),
         "note": request.POST.get("note", ""),
         "legal_ground": request.POST.get("legal_ground", ""),
+        "feedback": request.POST.get("feedback", ""),
     }
     try:
         ground = None
@@ -309,12 +339,13 @@ def step(request, pk):
             choice=posted["choice"],
             note=posted["note"],
             legal_ground=ground,
+            feedback=posted["feedback"],
         )
     except ValidationError as exc:
         errors = {}
         if hasattr(exc, "error_dict"):
             for field, field_errors in exc.error_dict.items():
-                key = field if field in ("choice", "note", "legal_ground") else "all"
+                key = field if field in ("choice", "note", "legal_ground", "feedback") else "all"
                 errors.setdefault(key, []).extend(m for e in field_errors for m in e.messages)
         else:
             errors["all"] = list(exc.messages)

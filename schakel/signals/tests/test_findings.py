@@ -238,3 +238,56 @@ def test_revoking_a_link_asks_for_confirmation_first(client, sig_seeded):
     # Again: nothing to confirm.
     assert client.get(url).status_code == 302
     assert client.get(reverse("signals:invitation_revoke", args=[999999])).status_code == 404
+
+
+# --- M10 (first half): a written feedback to the reporter on the closing step ---------
+
+
+def test_handler_writes_feedback_on_the_closing_step_and_the_reporter_reads_it(client, make_signal):
+    from schakel.signals.models import SignalEvent
+
+    signal = make_signal()
+    client.force_login(persona_user("triage"))
+    item = WorkItem.objects.get(instance=signal.instance)
+    html = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert f'name="feedback"' in html and "Terugkoppeling aan de melder (optioneel)" in html
+    url = reverse("signals:step", args=[signal.pk])
+    text = "Bedankt. Dit valt niet onder onze aanpak; meld het via het meldpunt van de stad."
+    # Not on a choice that keeps the signal open: refused, nothing lost.
+    response = client.post(url, {"item": item.pk, "choice": "relevant", "feedback": text})
+    html = response.content.decode()
+    assert response.status_code == 400 and "kan alleen bij een beslissing die het signaal afsluit" in html
+    assert f">{text}</textarea>" in html
+    item.refresh_from_db()
+    assert item.status == WorkItem.Status.OPEN
+    response = client.post(url, {"item": item.pk, "choice": "afsluiten", "note": "Buiten scope.", "feedback": text})
+    assert response.status_code == 302
+    signal.refresh_from_db()
+    assert signal.status == Signal.Status.CLOSED_NO_FOLLOWUP and signal.feedback == text
+    assert SignalEvent.objects.filter(signal=signal, kind="feedback", text=text).exists()
+    client.force_login(persona_user("frontlijn"))
+    assert text in client.get(reverse("signals:mine")).content.decode()
+    assert text in client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+
+
+def test_without_written_feedback_the_fixed_text_stays(client, make_signal):
+    signal = make_signal()
+    client.force_login(persona_user("triage"))
+    item = WorkItem.objects.get(instance=signal.instance)
+    url = reverse("signals:step", args=[signal.pk])
+    client.post(url, {"item": item.pk, "choice": "afsluiten", "note": "Buiten scope.", "feedback": "  "})
+    signal.refresh_from_db()
+    assert signal.feedback == "Bedankt voor uw melding. Ze werd ontvangen en behandeld."
+
+
+def test_no_written_feedback_for_youth_signals(client, make_signal):
+    signal = make_signal(category="meerdere-gsms", youth_identifier="B., 2012")
+    client.force_login(persona_user("osp"))
+    html = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert 'name="feedback"' not in html
+    item = WorkItem.objects.get(instance=signal.instance, status=WorkItem.Status.OPEN)
+    with pytest.raises(Exception) as exc:
+        services.signal_task_complete(
+            actor=persona_user("osp"), signal=signal, item_pk=item.pk, choice="afsluiten", note="x", feedback="Hallo"
+        )
+    assert "jongerensignaal" in str(exc.value)
