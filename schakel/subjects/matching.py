@@ -250,7 +250,8 @@ def glued_words(key: str) -> list[str]:
     ("kap" + "sln" -> "kpsln", as "Kapsalon"), so a query written apart meets
     a name of one word written glued through its sole keys."""
     toks = sorted(words(key))
-    return sorted({skeleton(a + b) for a in toks for b in toks if a != b})
+    glued = {skeleton(a + b) for a in toks for b in toks if a != b}
+    return sorted(g for g in glued if len(g) >= 2)  # as key_groups: one letter makes no key
 
 
 def pair_keys(key: str) -> set[str]:
