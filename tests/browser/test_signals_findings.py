@@ -80,3 +80,34 @@ def test_reporter_on_a_phone_finds_her_signals_and_address_suggestions(demo_serv
     address.press_sequentially("Kalverenstraat 5", delay=30)
     expect(phone.locator("#address-options option[value='Kalverenstraat 5, 2800']")).to_have_count(1)
     assert phone.csp_errors == [], phone.csp_errors
+
+
+def test_partner_at_the_link_limit_keeps_the_report_on_a_phone(demo_server, page_at, screenshot):
+    from schakel.core.testing import persona_user
+    from schakel.signals import services
+    from schakel.signals.models import Signal
+
+    expect = _expect()
+    _inv, token = services.invitation_create(
+        actor=persona_user("triage"),
+        label="Browsertest limiet",
+        organisation_name="School (fictief)",
+        max_per_hour=1,
+        contact="preventie@demo.schakel.test (fictief)",
+    )
+    phone = page_at(360, 740)
+    url = demo_server.url + reverse("signals:partner", args=[token])
+    for text in ("Eerste melding (test).", "Tweede melding: jongere wordt opgewacht (test)."):
+        phone.goto(url)
+        phone.get_by_label("Categorie").select_option(label="Jongeren in risico › Meerdere gsm's")
+        phone.get_by_label("Wat hebt u vastgesteld?").fill(text)
+        phone.get_by_label("Uw functie").fill("leerkracht")
+        phone.get_by_role("button", name="Signaal versturen").click()
+        phone.wait_for_load_state()
+    expect(phone.get_by_text("Uw melding is nog niet verstuurd.")).to_be_visible()
+    expect(phone.get_by_label("Wat hebt u vastgesteld?")).to_have_value("Tweede melding: jongere wordt opgewacht (test).")
+    expect(phone.get_by_label("Categorie")).to_have_value(str(Signal.objects.get(description="Eerste melding (test).").category_id))
+    expect(phone.get_by_role("alert")).to_contain_text("preventie@demo.schakel.test (fictief)")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "signals-partner-limit-360")
+    assert Signal.objects.filter(invitation__label="Browsertest limiet").count() == 1
