@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q
@@ -168,9 +169,29 @@ def objective_indicators(od: OperationalObjective) -> list[Indicator]:
     )
 
 
+def _day_number(day: date) -> int:
+    """Days since 1970-01-01: the x of a period on a time-proportional axis."""
+    return (day - date(1970, 1, 1)).days
+
+
+def time_positions(days: list[date], start: float, width: float) -> list[float]:
+    """x positions for ``days`` (sorted) on [start, start + width], proportional to
+    time: two years apart look twice as far as one year. One day (or all on the
+    same day) sits in the middle."""
+    if not days:
+        return []
+    first, last = _day_number(days[0]), _day_number(days[-1])
+    if last == first:
+        return [start + width / 2 for _ in days]
+    return [start + width * (_day_number(d) - first) / (last - first) for d in days]
+
+
 def chart_data(indicator: Indicator) -> dict:
-    """The JSON the page chart reads (through json_script)."""
-    points = [{"label": f"{m.period_end:%d-%m-%Y}", "value": float(m.value)} for m in getattr(indicator, "series", [])]
+    """The JSON the page chart reads (through json_script). Each measurement sits
+    at the end of its period; ``x`` is that day as days since 1970-01-01, so the
+    chart's axis is proportional to time (ADR 0102, amended in docs/plan.md)."""
+    series = getattr(indicator, "series", [])
+    points = [{"label": f"{m.period_end:%d-%m-%Y}", "value": float(m.value)} for m in series]
     return {
         "id": indicator.pk,
         "element_id": f"chart-data-{indicator.pk}",
@@ -180,6 +201,8 @@ def chart_data(indicator: Indicator) -> dict:
         "labels": [p["label"] for p in points]
         or ([f"{indicator.baseline_date:%d-%m-%Y}"] if indicator.baseline_date else []),
         "values": [p["value"] for p in points],
+        "x": [_day_number(m.period_end) for m in series]
+        or ([_day_number(indicator.baseline_date)] if indicator.baseline_date else []),
         "baseline": float(indicator.baseline_value) if indicator.baseline_value is not None else None,
         "target": float(indicator.target_value) if indicator.target_value is not None else None,
     }
@@ -328,25 +351,26 @@ def dashboard(plan: ActionPlan) -> dict:
 
 def sparkline(indicator: Indicator, width: int = 120, height: int = 32) -> dict | None:
     """Server-side sparkline points (SVG polyline) for the last 12 measurements."""
-    values = [m.value for m in getattr(indicator, "series", [])][-12:]
+    series = list(getattr(indicator, "series", []))[-12:]
+    values = [m.value for m in series]
     if len(values) < 2:
         return None
     refs = [v for v in (indicator.target_value,) if v is not None]
     low, high = min(values + refs), max(values + refs)
     span = (high - low) or Decimal(1)
-    step = Decimal(width - 4) / (len(values) - 1)
+    xs = time_positions([m.period_end for m in series], 2, width - 4)
 
     def y(v):
         return round(float(Decimal(height - 3) - (v - low) / span * Decimal(height - 6)), 1)
 
-    points = " ".join(f"{round(float(2 + i * step), 1)},{y(v)}" for i, v in enumerate(values))
+    points = " ".join(f"{round(x, 1)},{y(v)}" for x, v in zip(xs, values, strict=True))
     target_y = y(indicator.target_value) if indicator.target_value is not None else None
     return {
         "points": points,
         "width": width,
         "height": height,
         "target_y": target_y,
-        "last_x": round(float(2 + (len(values) - 1) * step), 1),
+        "last_x": round(xs[-1], 1),
         "last_y": y(values[-1]),
     }
 
@@ -374,12 +398,20 @@ def svg_chart(indicator: Indicator, width: int = 520, height: int = 170) -> dict
         return round(top + float((high - v) / (high - low)) * (height - top - bottom), 1)
 
     inner = width - left - right
-    n = len(values)
-    xs = [left + (inner / 2 if n == 1 else inner * i / (n - 1)) for i in range(n)]
+    # Proportional to time, not one step per measurement.
+    xs = time_positions([m.period_end for m in series], left, inner)
     points = [
-        {"x": round(x, 1), "y": y(m.value), "label": f"{m.period_end:%m-%Y}", "value": m.value}
+        {"x": round(x, 1), "y": y(m.value), "label": f"{m.period_end:%m-%Y}", "value": m.value, "show_label": True}
         for x, m in zip(xs, series, strict=True)
     ]
+    # Measurements close in time would print their dates over each other: keep
+    # the last one and drop labels less than a label's width before it.
+    next_x = None
+    for p in reversed(points):
+        if next_x is not None and next_x - p["x"] < 46:
+            p["show_label"] = False
+        else:
+            next_x = p["x"]
     ticks = [{"y": y(v), "label": f"{v.normalize():f}"} for v in (low, (low + high) / 2, high)]
     for t in ticks:
         t["label"] = f"{Decimal(t['label']).quantize(Decimal('0.1'))}".replace(".", ",")

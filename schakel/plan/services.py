@@ -226,8 +226,28 @@ def measurement_add(
     )
 
 
+def _check_not_future(start: date) -> None:
+    """A measurement reports on a period that has begun: a start after today is
+    almost always a typo in the year (2030 for 2023)."""
+    today = timezone.localdate()
+    if start > today:
+        raise ValidationError(
+            {
+                "period_start": _(
+                    "De periode begint op %(start)s, na vandaag (%(today)s). Een meting gaat over een periode "
+                    "die al begonnen is: controleer het jaartal."
+                )
+                % {"start": f"{start:%d-%m-%Y}", "today": f"{today:%d-%m-%Y}"}
+            },
+            code="period_future",
+        )
+
+
 def _measurement_insert(*, actor, indicator, period_start, period_end, value, note, source, is_demo, corrects=None):
     _check_period(period_start, period_end)
+    # A correction that keeps its period may fix the value of an older row.
+    if corrects is None or (period_start, period_end) != (corrects.period_start, corrects.period_end):
+        _check_not_future(period_start)
     value = parse_decimal(value, label=_("De waarde"))
     _check_value_for(indicator, value)
     Indicator.objects.select_for_update().filter(pk=indicator.pk).first()  # serialise writers per indicator

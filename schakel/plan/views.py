@@ -29,6 +29,12 @@ from .planio import export_plan
 
 
 def _add_errors(form, exc: ValidationError) -> None:
+    """A service's refusal on the form: next to its field when the service names
+    one the form has, otherwise above the form. The typed values stay."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
     for message in exc.messages:
         form.add_error(None, message)
 

@@ -8,8 +8,9 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from schakel.core.testing import UserFactory
@@ -114,3 +115,128 @@ def test_xlsx_entry_time_is_brussels_time(mechelen):
     times = {r[column] for r in rows if r[0] == ind.code}
     assert dt.datetime(2026, 12, 6, 10, 17, 39) in times
     assert dt.datetime(2026, 7, 1, 11, 0, 0) in times
+
+
+# ---------------------------------------------------------------- m2: future periods, time axis
+
+
+def _manual_indicator(plan):
+    return Indicator.objects.filter(plan=plan, source="manueel", unit="%").first()
+
+
+def test_measurement_for_a_period_after_today_is_refused(mechelen):
+    ind = _manual_indicator(mechelen)
+    coordinator = UserFactory(perms=["plan.manage_plan"])
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as exc:
+        services.measurement_add(
+            actor=coordinator,
+            indicator=ind,
+            period_start=today + dt.timedelta(days=1),
+            period_end=today + dt.timedelta(days=40),
+            value=70,
+        )
+    assert "period_start" in exc.value.error_dict
+    assert "controleer het jaartal" in exc.value.messages[0]
+    assert not Measurement.objects.filter(indicator=ind).exists()
+    # A period that has begun (and may end later) is fine.
+    services.measurement_add(
+        actor=coordinator,
+        indicator=ind,
+        period_start=today.replace(day=1),
+        period_end=today.replace(day=1) + dt.timedelta(days=365),
+        value=70,
+    )
+    assert Measurement.objects.filter(indicator=ind).count() == 1
+
+
+def test_correcting_the_value_of_an_old_future_row_still_works(mechelen):
+    """Rows typed before the check existed can still have their value corrected."""
+    ind = _manual_indicator(mechelen)
+    wrong = Measurement.objects.create(
+        indicator=ind, period_start=date(2030, 1, 1), period_end=date(2030, 12, 31), value=Decimal("70")
+    )
+    fixed = services.measurement_correct(
+        actor=UserFactory(perms=["plan.manage_plan"]), measurement=wrong, value="71", note="typfout"
+    )
+    assert fixed.corrects == wrong
+    with pytest.raises(ValidationError):
+        services.measurement_correct(
+            actor=UserFactory(perms=["plan.manage_plan"]),
+            measurement=fixed,
+            value="71",
+            note="andere periode",
+            period_start=date(2031, 1, 1),
+            period_end=date(2031, 12, 31),
+        )
+
+
+def test_future_period_on_the_page_keeps_what_was_typed(client, mechelen):
+    ind = _manual_indicator(mechelen)
+    client.force_login(UserFactory(perms=["plan.view_actionplan", "plan.view_followup", "plan.manage_plan"]))
+    response = client.post(
+        reverse("plan:indicator", args=[ind.pk]),
+        {"period_start": "2030-01-01", "period_end": "2030-12-31", "value": "70", "note": "Monitor"},
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "De periode begint op 01-01-2030, na vandaag" in html
+    assert response.context["form"].errors["period_start"]  # next to the field, not only above the form
+    assert 'value="2030-12-31"' in html and 'value="70"' in html and "Monitor" in html
+    assert not Measurement.objects.filter(indicator=ind).exists()
+
+
+def _with_series(plan, ends_and_values):
+    from schakel.plan import selectors
+
+    ind = _manual_indicator(plan)
+    for end, value in ends_and_values:
+        Measurement.objects.create(
+            indicator=ind, period_start=end.replace(month=1, day=1), period_end=end, value=Decimal(value)
+        )
+    [ind] = selectors.indicators_with_series([ind])
+    return ind
+
+
+def test_page_chart_x_axis_is_proportional_to_time(mechelen):
+    from schakel.plan import selectors
+
+    ind = _with_series(mechelen, [(date(2021, 12, 31), 60), (date(2023, 12, 31), 65), (date(2030, 12, 31), 70)])
+    data = selectors.chart_data(ind)
+    x = data["x"]
+    assert data["labels"] == ["31-12-2021", "31-12-2023", "31-12-2030"]
+    assert x[0] == (date(2021, 12, 31) - date(1970, 1, 1)).days
+    # 2 years versus 7 years: the gaps differ accordingly.
+    assert (x[2] - x[1]) / (x[1] - x[0]) == pytest.approx(7 / 2, rel=0.01)
+
+
+def test_report_svg_chart_is_proportional_to_time(mechelen):
+    from schakel.plan import selectors
+
+    ind = _with_series(mechelen, [(date(2021, 12, 31), 60), (date(2023, 12, 31), 65), (date(2030, 12, 31), 70)])
+    svg = selectors.svg_chart(ind)
+    xs = [p["x"] for p in svg["points"]]
+    assert xs[0] == svg["left"] and xs[-1] == svg["right_x"]
+    assert (xs[2] - xs[1]) / (xs[1] - xs[0]) == pytest.approx(7 / 2, rel=0.01)
+    spark = selectors.sparkline(ind)
+    spark_xs = [float(p.split(",")[0]) for p in spark["points"].split()]
+    assert (spark_xs[2] - spark_xs[1]) / (spark_xs[1] - spark_xs[0]) == pytest.approx(7 / 2, rel=0.01)
+
+
+def test_report_svg_hides_labels_that_would_overlap(mechelen):
+    from schakel.plan import selectors
+
+    ind = _with_series(mechelen, [(date(2021, 12, 31), 60), (date(2030, 10, 31), 69), (date(2030, 12, 31), 70)])
+    labels = [p["show_label"] for p in selectors.svg_chart(ind)["points"]]
+    assert labels == [True, False, True]
+
+
+def test_time_positions():
+    from schakel.plan.selectors import time_positions
+
+    assert time_positions([], 0, 100) == []
+    assert time_positions([date(2024, 1, 1)], 10, 100) == [60]
+    assert time_positions([date(2024, 1, 1), date(2025, 1, 1), date(2028, 1, 1)], 0, 100) == pytest.approx(
+        [0, 100 * 366 / 1461, 100]
+    )

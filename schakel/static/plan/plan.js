@@ -3,32 +3,58 @@
    target as horizontal lines. No inline script (CSP). */
 (function () {
   "use strict";
+  var DAY = 86400000;
+  function two(n) { return (n < 10 ? "0" : "") + n; }
+  /* x values are days since 1970-01-01 (UTC): shown as dd-mm-jjjj. */
+  function dayLabel(value) {
+    var d = new Date(Math.round(value) * DAY);
+    return two(d.getUTCDate()) + "-" + two(d.getUTCMonth() + 1) + "-" + d.getUTCFullYear();
+  }
   function draw(canvas) {
     var source = document.getElementById(canvas.dataset.chart);
     if (!source || typeof window.Chart === "undefined") { return; }
     var data = JSON.parse(source.textContent);
-    var labels = data.labels.length ? data.labels : [""];
+    /* A linear x axis in days, so that the distance between two measurements is
+       proportional to the time between them (no date adapter needed). */
+    var xs = data.x || [];
+    var points = data.values.map(function (v, i) { return { x: xs[i], y: v }; });
+    var low = xs.length ? Math.min.apply(null, xs) : 0;
+    var high = xs.length ? Math.max.apply(null, xs) : 0;
+    var pad = high > low ? Math.round((high - low) * 0.04) : 180;
     var datasets = [{
       label: "Metingen (" + data.unit + ")",
-      data: data.values,
+      data: points,
       borderColor: "#0b5394",
       backgroundColor: "#0b5394",
-      tension: 0.2,
+      tension: 0,
       pointRadius: 4
     }];
     function flat(value, label, color, dash) {
-      return { label: label, data: labels.map(function () { return value; }), borderColor: color,
+      return { label: label, data: [{ x: low - pad, y: value }, { x: high + pad, y: value }], borderColor: color,
         backgroundColor: color, borderDash: dash, pointRadius: 0, borderWidth: 2 };
     }
     if (data.baseline !== null) { datasets.push(flat(data.baseline, "Nulmeting", "#b3541e", [6, 3])); }
     if (data.target !== null) { datasets.push(flat(data.target, "Streefwaarde", "#1e6b35", [2, 3])); }
     var options = {
       responsive: true, maintainAspectRatio: false, animation: false,
-      plugins: { legend: { position: "bottom" } },
-      scales: { y: { beginAtZero: data.unit === "%" } }
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { title: function (items) { return items.length ? dayLabel(items[0].parsed.x) : ""; } } }
+      },
+      scales: {
+        x: {
+          type: "linear", min: low - pad, max: high + pad,
+          /* One tick per measurement, at its own date. */
+          afterBuildTicks: function (axis) {
+            if (xs.length) { axis.ticks = xs.map(function (v) { return { value: v }; }); }
+          },
+          ticks: { callback: function (value) { return dayLabel(value); }, autoSkip: true, maxRotation: 45 }
+        },
+        y: { beginAtZero: data.unit === "%" }
+      }
     };
     if (data.unit === "%") { options.scales.y.suggestedMax = 100; }
-    new window.Chart(canvas, { type: "line", data: { labels: labels, datasets: datasets }, options: options });
+    new window.Chart(canvas, { type: "line", data: { datasets: datasets }, options: options });
   }
   /* A download link with data-busy="ID" shows the status element #ID while the
      report is made; a download does not leave the page, so hide it again when
