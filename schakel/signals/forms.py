@@ -77,7 +77,9 @@ class SignalAddressField(PlaceAddressField):
             return address
         if suggestions:
             raise forms.ValidationError(
-                _("Dit adres werd niet gevonden. Bedoelt u: %(list)s? Neem het juiste adres over of laat het veld leeg.")
+                _(
+                    "Dit adres werd niet gevonden. Bedoelt u: %(list)s? Neem het juiste adres over of laat het veld leeg."
+                )
                 % {"list": "; ".join(a.label for a in suggestions)}
             )
         raise forms.ValidationError(
@@ -193,9 +195,7 @@ class InvitationForm(forms.Form):
         label=_("Contact voor de melders"),
         max_length=200,
         required=False,
-        help_text=_(
-            "Telefoon of e-mail van de preventiedienst. De melders zien dit als melden via de link niet lukt."
-        ),
+        help_text=_("Telefoon of e-mail van de preventiedienst. De melders zien dit als melden via de link niet lukt."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -47,7 +47,9 @@ def test_step_radios_sit_with_their_labels_and_survive_a_refusal(demo_server, pa
     expect(page.get_by_label(CLOSE, exact=True)).to_be_checked()
     note = page.get_by_label("Toelichting (verplicht bij afsluiten)")
     expect(note).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_text("Geef de reden waarom het signaal zonder verdere opvolging wordt afgesloten.")).to_be_visible()
+    expect(
+        page.get_by_text("Geef de reden waarom het signaal zonder verdere opvolging wordt afgesloten.")
+    ).to_be_visible()
     screenshot(page, "signals-step-refused-1280")
     note.fill("Dubbele melding van S-000001 (test).")
     page.get_by_role("button", name="Stap afronden").click()
@@ -105,8 +107,12 @@ def test_partner_at_the_link_limit_keeps_the_report_on_a_phone(demo_server, page
         phone.get_by_role("button", name="Signaal versturen").click()
         phone.wait_for_load_state()
     expect(phone.get_by_text("Uw melding is nog niet verstuurd.")).to_be_visible()
-    expect(phone.get_by_label("Wat hebt u vastgesteld?")).to_have_value("Tweede melding: jongere wordt opgewacht (test).")
-    expect(phone.get_by_label("Categorie")).to_have_value(str(Signal.objects.get(description="Eerste melding (test).").category_id))
+    expect(phone.get_by_label("Wat hebt u vastgesteld?")).to_have_value(
+        "Tweede melding: jongere wordt opgewacht (test)."
+    )
+    expect(phone.get_by_label("Categorie")).to_have_value(
+        str(Signal.objects.get(description="Eerste melding (test).").category_id)
+    )
     expect(phone.get_by_role("alert")).to_contain_text("preventie@demo.schakel.test (fictief)")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "signals-partner-limit-360")

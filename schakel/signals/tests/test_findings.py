@@ -156,7 +156,7 @@ def test_step_refusal_keeps_choice_and_note_and_shows_the_error_at_the_field(cli
     response = client.post(url, {"item": item.pk, "choice": "afsluiten", "note": "  "})
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'value="afsluiten" id="choice-{}-'.format(item.pk) in html
+    assert f'value="afsluiten" id="choice-{item.pk}-' in html
     radio = html[html.index('value="afsluiten"') : html.index(">", html.index('value="afsluiten"'))]
     assert "checked" in radio
     other = html[html.index('value="relevant"') : html.index(">", html.index('value="relevant"'))]
@@ -250,7 +250,7 @@ def test_handler_writes_feedback_on_the_closing_step_and_the_reporter_reads_it(c
     client.force_login(persona_user("triage"))
     item = WorkItem.objects.get(instance=signal.instance)
     html = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
-    assert f'name="feedback"' in html and "Terugkoppeling aan de melder (optioneel)" in html
+    assert 'name="feedback"' in html and "Terugkoppeling aan de melder (optioneel)" in html
     url = reverse("signals:step", args=[signal.pk])
     text = "Bedankt. Dit valt niet onder onze aanpak; meld het via het meldpunt van de stad."
     # Not on a choice that keeps the signal open: refused, nothing lost.
