@@ -112,6 +112,9 @@ class QrtActivityForm(PointMixin):
     prevpol_referral = forms.BooleanField(label=_("Agenderen op het PREV-POL-overleg"), required=False)
     # One-time token of a new activity's form (see services.qrt_activity_create).
     form_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    confirm_duplicate = forms.BooleanField(
+        label=_("Toch opslaan: dit is een tweede, aparte activiteit"), required=False
+    )
 
     def __init__(self, *args, incidents=None, one_time: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,6 +125,7 @@ class QrtActivityForm(PointMixin):
             self.fields["form_token"].initial = uuid.uuid4
         else:
             del self.fields["form_token"]
+            del self.fields["confirm_duplicate"]
 
 
 class QrtFilterForm(forms.Form):

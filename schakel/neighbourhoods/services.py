@@ -270,19 +270,27 @@ def _saved_with_token(actor, form_token) -> QrtActivity | None:
     return QrtActivity.objects.filter(form_token=form_token, organisation_id=actor.organisation_id).first()
 
 
-def qrt_activity_create(*, actor, is_demo: bool = False, form_token=None, **data) -> QrtActivity:
+def qrt_activity_create(
+    *, actor, is_demo: bool = False, form_token=None, check_duplicate: bool = False, **data
+) -> QrtActivity:
     """Log a QRT activity. Needs neighbourhoods.add_qrtactivity.
 
     ``form_token`` is the one-time token of the form (a UUID): a form sent a
     second time raises AlreadySaved with the activity it created, so the
     Back button cannot make a silent duplicate (also when both arrive at the
-    same moment: the token is unique in the table)."""
+    same moment: the token is unique in the table). A browser that reloads
+    the form on Back gets a new token but keeps what was typed: with
+    ``check_duplicate`` (the form, until the user confirms that it is a second
+    activity), an activity identical to one the actor saved in the last
+    DUPLICATE_WINDOW raises LikelyDuplicate."""
     _require(actor, "add_qrtactivity")
     existing = _saved_with_token(actor, form_token)
     if existing is not None:
         raise AlreadySaved(existing)
     try:
-        return _qrt_activity_insert(actor=actor, is_demo=is_demo, form_token=form_token, data=data)
+        return _qrt_activity_insert(
+            actor=actor, is_demo=is_demo, form_token=form_token, check_duplicate=check_duplicate, data=data
+        )
     except IntegrityError:
         existing = _saved_with_token(actor, form_token)
         if existing is None:
@@ -290,12 +298,49 @@ def qrt_activity_create(*, actor, is_demo: bool = False, form_token=None, **data
         raise AlreadySaved(existing) from None
 
 
+class LikelyDuplicate(Exception):
+    """The actor saved an identical activity a moment ago: ``activity``."""
+
+    def __init__(self, activity: QrtActivity):
+        super().__init__(activity.pk)
+        self.activity = activity
+
+
+DUPLICATE_WINDOW = dt.timedelta(minutes=30)
+
+
+def _identical_recent(actor, activity: QrtActivity) -> QrtActivity | None:
+    """The newest activity of the actor, saved in the last DUPLICATE_WINDOW,
+    with the same content (the point itself may differ by a few metres)."""
+    return (
+        QrtActivity.objects.filter(
+            created_by=actor,
+            created_at__gte=timezone.now() - DUPLICATE_WINDOW,
+            kind=activity.kind,
+            date=activity.date,
+            duration_minutes=activity.duration_minutes,
+            residents_reached=activity.residents_reached,
+            notes=activity.notes,
+            prevpol_referral=activity.prevpol_referral,
+            address=activity.address,
+            area=activity.area,
+            incident=activity.incident,
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def _qrt_activity_insert(*, actor, is_demo: bool, form_token, data: dict) -> QrtActivity:
+def _qrt_activity_insert(*, actor, is_demo: bool, form_token, check_duplicate: bool, data: dict) -> QrtActivity:
     activity = QrtActivity(
         organisation_id=actor.organisation_id, created_by=actor, is_demo=is_demo, form_token=form_token
     )
     _activity_apply(activity, actor=actor, data=data)
+    if check_duplicate:
+        twin = _identical_recent(actor, activity)
+        if twin is not None:
+            raise LikelyDuplicate(twin)
     activity.save()
     _activity_revision(actor=actor, activity=activity, before=None, action=Revision.Action.CREATED)
     audit.record_write(actor=actor, action="neighbourhoods.qrt_activity_created", obj=activity)

@@ -285,11 +285,17 @@ def _activity_data(cd: dict) -> dict:
 @permission_required("neighbourhoods.add_qrtactivity", raise_exception=True)
 def qrt_create(request):
     form = QrtActivityForm(posted(request), incidents=selectors.incidents_for_linking(request.user), one_time=True)
+    duplicate_of = None
     if request.method == "POST" and form.is_valid():
+        data = _activity_data(form.cleaned_data)
+        confirmed = data.pop("confirm_duplicate", False)
         try:
-            services.qrt_activity_create(actor=request.user, **_activity_data(form.cleaned_data))
+            services.qrt_activity_create(actor=request.user, check_duplicate=not confirmed, **data)
         except ValidationError as exc:
             _add_errors(form, exc)
+        except services.LikelyDuplicate as exc:
+            # Kept as typed; saved only once the user confirms it is a second activity.
+            duplicate_of = exc.activity
         except services.AlreadySaved as exc:
             # The Back button and "Opslaan" again: show what was saved then.
             messages.warning(
@@ -300,7 +306,7 @@ def qrt_create(request):
         else:
             messages.success(request, _("Activiteit opgeslagen."))
             return redirect("neighbourhoods:qrt_list")
-    return render(request, "neighbourhoods/qrt_form.html", _map(form=form, map_data={}))
+    return render(request, "neighbourhoods/qrt_form.html", _map(form=form, duplicate_of=duplicate_of, map_data={}))
 
 
 @login_required

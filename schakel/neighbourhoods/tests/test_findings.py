@@ -219,22 +219,25 @@ def test_dpo_reads_retention_periods_but_cannot_change_them(persona_client):
 @pytest.mark.django_db
 def test_without_tile_url_a_note_replaces_the_grey_map(client, qrt_user, walk, settings):
     client.force_login(qrt_user)
-    pages = [
-        reverse("neighbourhoods:incident_create"),
+    # pickers: clicking on grey means nothing, so the map gives way to the note
+    pickers = [reverse("neighbourhoods:incident_create"), reverse("neighbourhoods:qrt_create")]
+    # overviews: the circles and points still show how they lie, under the note
+    overviews = [
         reverse("neighbourhoods:incident_list"),
-        reverse("neighbourhoods:qrt_create"),
         reverse("neighbourhoods:qrt_list"),
         reverse("neighbourhoods:walk_detail", args=[walk.pk]),
     ]
     settings.MAP_TILE_URL = ""
-    for url in pages:
+    for url in pickers:
         body = client.get(url).content.decode()
-        assert "Geen achtergrondkaart ingesteld." in body and "data-map " not in body, url
-    for url in (reverse("neighbourhoods:incident_create"), reverse("neighbourhoods:qrt_create")):
-        body = client.get(url).content.decode()
+        assert "Geen achtergrondkaart ingesteld. Kies een adres, gebruik uw locatie" in body, url
+        assert "data-map " not in body and "data-pick-lat" not in body, url
         assert "data-geolocate" in body and 'name="address"' in body and 'name="lat"' in body, url
+    for url in overviews:
+        body = client.get(url).content.decode()
+        assert "Geen achtergrondkaart ingesteld. De kaart toont alleen" in body and "data-map " in body, url
     settings.MAP_TILE_URL = "https://tiles.example.test/{z}/{x}/{y}.png"
-    for url in pages:
+    for url in pickers + overviews:
         body = client.get(url).content.decode()
         assert "Geen achtergrondkaart ingesteld." not in body and "data-map " in body, url
 
@@ -276,9 +279,20 @@ def test_qrt_form_sent_twice_saves_once(client, qrt_user):
     activity = QrtActivity.objects.get()
     assert response.redirect_chain[-1][0] == reverse("neighbourhoods:qrt_edit", args=[activity.pk])
     assert "niet een tweede keer geregistreerd" in response.content.decode()
-    # a new form (a new token) is a new activity; an invalid post keeps its token
-    assert client.post(url, _qrt_post(uuid.uuid4())).status_code == 302
-    assert QrtActivity.objects.count() == 2
+    # a browser that reloads the form on Back has a new token but the same typed values:
+    # nothing is saved, the user is warned and keeps what was typed
+    second = uuid.uuid4()
+    response = client.post(url, _qrt_post(second, notes="Bel 3 stuk"))
+    assert response.status_code == 302  # different notes: a different activity
+    response = client.post(url, _qrt_post(uuid.uuid4(), notes="Bel 3 stuk"))
+    body = response.content.decode()
+    assert response.status_code == 200 and QrtActivity.objects.count() == 2
+    assert "al een activiteit met precies dezelfde gegevens opgeslagen" in body and "Bel 3 stuk" in body
+    assert 'name="confirm_duplicate"' in body
+    # confirmed: it really is a second activity
+    response = client.post(url, _qrt_post(uuid.uuid4(), notes="Bel 3 stuk", confirm_duplicate="on"))
+    assert response.status_code == 302 and QrtActivity.objects.count() == 3
+    # an invalid post keeps its token
     kept = uuid.uuid4()
     response = client.post(url, _qrt_post(kept, duration_minutes="0"))
     assert response.status_code == 200 and str(kept) in response.content.decode()
