@@ -15,6 +15,8 @@ SCHAKEL_EMAIL_URL          "console" (demo default) or smtp://user:pass@host:por
 SCHAKEL_DEFAULT_FROM_EMAIL sender of outgoing e-mail
 SCHAKEL_TIME_ZONE          default Europe/Brussels
 SCHAKEL_MAP_TILE_URL       Leaflet tile URL template; empty = no background map
+SCHAKEL_SIGNALS_FALLBACK_CONTACT default contact shown to partners on the report form
+                           (e.g. "Preventiedienst, 015 00 00 00"); each invitation link may set its own
 SCHAKEL_MEDIA_ROOT         where uploads are stored, default var/media
 SCHAKEL_LOG_LEVEL          default INFO
 SCHAKEL_SSL_REDIRECT       production: "0" when the proxy already redirects to https (default "1")
@@ -232,6 +234,7 @@ MEDIA_ROOT = Path(env("SCHAKEL_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 MAP_TILE_URL = env("SCHAKEL_MAP_TILE_URL")
+SIGNALS_FALLBACK_CONTACT = env("SCHAKEL_SIGNALS_FALLBACK_CONTACT")
 
 # --- Security ------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"
