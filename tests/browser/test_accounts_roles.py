@@ -74,3 +74,11 @@ def test_administrator_onboards_and_edits_a_role_at_360(demo_server, page_at, sc
     assert not qrt.permissions.filter(codename="add_walk").exists()
     _no_overflow(page)
     screenshot(page, "accounts-role-list-360")
+
+    # --- the same editor on a desktop: the module's permissions in columns ------------
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(demo_server.url + reverse("accounts:role_edit", args=[qrt.pk]))
+    page.locator("details.perm-group", has_text="Wijken en Quick Response team").locator("summary").click()
+    expect(page.get_by_label("Wijkschouwingen toevoegen")).not_to_be_checked()
+    _no_overflow(page)
+    screenshot(page, "accounts-role-editor-1280")
