@@ -165,6 +165,12 @@ def test_id_must_be_valid_and_unique(demo_server, page_at):
     expect(panel.get_by_text("Dit ID is ongeldig", exact=False)).to_be_hidden()
     assert page.locator(".djs-element[data-element-id='privacyscreening']").count() == 1
     assert page.locator("#props-element option[value='privacyscreening']").count() == 1
+    # Panel changes go through bpmn-js's command stack: Ctrl+Z on the canvas undoes them,
+    # and the panel follows.
+    page.locator("[data-bpmn-modeler] svg[tabindex]").first.focus()
+    page.keyboard.press("Control+z")
+    expect(field).to_have_value("privacy")
+    assert page.locator(".djs-element[data-element-id='privacy']").count() == 1
 
 
 def test_modeler_says_it_needs_a_larger_screen_on_a_phone(demo_server, page_at, screenshot):
