@@ -57,8 +57,9 @@ def report_data(plan: ActionPlan) -> dict:
                     {
                         "code": od.code,
                         "title": od.title,
-                        "status": od.status,
-                        "status_label": str(od.get_status_display()),
+                        "status": str(od.shown_status),
+                        "status_label": str(od.shown_status_label) + (" *" if od.status_is_derived else ""),
+                        "derived": od.status_is_derived,
                         "total": od.stats.total,
                         "progress": _pct(od.stats.progress),
                     }

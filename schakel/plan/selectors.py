@@ -22,6 +22,7 @@ from .models import (
     Indicator,
     Measurement,
     Meeting,
+    ObjectiveStatus,
     OperationalObjective,
     PlanGroup,
     StrategicObjective,
@@ -92,10 +93,51 @@ def plan_tree(plan: ActionPlan) -> list[StrategicObjective]:
                 a.overdue = a.is_overdue(today)
                 a.badge = STATUS_BADGE.get(a.status, "")
             od.stats = action_stats(actions, today)
-            od.badge = STATUS_BADGE.get(od.status, "")
+            annotate_objective_status(od, actions, today)
             sd_actions.extend(actions)
         sd.stats = action_stats(sd_actions, today)
     return sds
+
+
+def derived_objective_status(actions, today=None) -> str | None:
+    """The status an OD's actions point to, or None when it has no live
+    (not cancelled) actions. See docs/plan.md, "Status of an operational objective".
+
+    all live actions done                      -> behaald
+    one is delayed or past its deadline        -> risico
+    one is running, done or has progress       -> lopend
+    all planned, no progress                   -> niet_gestart
+    """
+    today = today or timezone.localdate()
+    live = [a for a in actions if a.status != Action.Status.CANCELLED]
+    if not live:
+        return None
+    if all(a.status == Action.Status.DONE for a in live):
+        return ObjectiveStatus.ACHIEVED
+    if any(a.status == Action.Status.DELAYED or a.is_overdue(today) for a in live):
+        return ObjectiveStatus.AT_RISK
+    if any(a.status in (Action.Status.RUNNING, Action.Status.DONE) or a.progress > 0 for a in live):
+        return ObjectiveStatus.RUNNING
+    return ObjectiveStatus.NOT_STARTED
+
+
+def annotate_objective_status(od: OperationalObjective, actions, today=None) -> OperationalObjective:
+    """Attach what every page, the report, the PDF and the XLSX show as the OD's status.
+
+    The stored status is the coordinator's judgement. "Niet gestart" is also the
+    default nobody chose, so while it is stored the status follows the actions
+    (``status_is_derived``). Any other stored status is shown as chosen; when
+    the actions point elsewhere, ``status_disagrees`` lets the pages warn the
+    coordinator (not the core-group report: it shows the chosen status)."""
+    derived = derived_objective_status(actions, today)
+    od.derived_status = derived
+    od.derived_status_label = ObjectiveStatus(derived).label if derived else ""
+    od.status_is_derived = od.status == ObjectiveStatus.NOT_STARTED and derived is not None
+    od.shown_status = derived if od.status_is_derived else od.status
+    od.shown_status_label = ObjectiveStatus(od.shown_status).label
+    od.status_disagrees = not od.status_is_derived and derived is not None and derived != od.status
+    od.badge = STATUS_BADGE.get(od.shown_status, "")
+    return od
 
 
 @dataclass
@@ -302,12 +344,12 @@ def group_page(group: PlanGroup) -> dict:
     data = {"members": members, "next_meeting": upcoming[0] if upcoming else None, "past_meetings": past}
     if group.strategic_objective_id:
         ods = list(
-            OperationalObjective.objects.filter(strategic_objective_id=group.strategic_objective_id).select_related(
-                "lead_organisation"
-            )
+            OperationalObjective.objects.filter(strategic_objective_id=group.strategic_objective_id)
+            .select_related("lead_organisation")
+            .prefetch_related("actions")
         )
         for od in ods:
-            od.badge = STATUS_BADGE.get(od.status, "")
+            annotate_objective_status(od, od.actions.all(), today)
         open_actions = list(
             Action.objects.filter(
                 objective__strategic_objective_id=group.strategic_objective_id, status__in=Action.OPEN

@@ -122,13 +122,15 @@ def objective(request, pk: int):
                     return redirect("plan:action", pk=action.pk)
     indicators = selectors.objective_indicators(od)
     charts = [selectors.chart_data(i) for i in indicators]
+    actions = selectors.objective_actions(od)
+    selectors.annotate_objective_status(od, actions)
     return render(
         request,
         "plan/objective.html",
         {
             "od": od,
             "plan": plan,
-            "actions": selectors.objective_actions(od),
+            "actions": actions,
             "indicators": indicators,
             "charts": charts,
             "can_edit": can_edit,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -12,6 +13,7 @@ from schakel.core.exports import safe_row
 
 from . import computed
 from .models import Action, ActionPlan, Indicator, Measurement, OperationalObjective
+from .selectors import annotate_objective_status
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -31,20 +33,39 @@ def _sheet(wb, title: str, header: list[str], rows) -> None:
 def plan_workbook(plan: ActionPlan) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
-    ods = OperationalObjective.objects.filter(strategic_objective__plan=plan).select_related(
-        "strategic_objective", "lead_organisation"
+    ods = (
+        OperationalObjective.objects.filter(strategic_objective__plan=plan)
+        .select_related("strategic_objective", "lead_organisation")
+        .prefetch_related("actions")
     )
+    today = timezone.localdate()
+    for od in ods:
+        # The same status as on screen and in the report (see docs/plan.md).
+        annotate_objective_status(od, od.actions.all(), today)
     _sheet(
         wb,
         "Doelstellingen",
-        ["SD", "Strategische doelstelling", "OD", "Operationele doelstelling", "Status", "Trekker", "Begin", "Einde"],
+        [
+            "SD",
+            "Strategische doelstelling",
+            "OD",
+            "Operationele doelstelling",
+            "Status",
+            "Status afgeleid uit de acties",
+            "Status volgens de acties",
+            "Trekker",
+            "Begin",
+            "Einde",
+        ],
         (
             (
                 od.strategic_objective.code,
                 od.strategic_objective.title,
                 od.code,
                 od.title,
-                od.get_status_display(),
+                str(od.shown_status_label),
+                "ja" if od.status_is_derived else "nee",
+                str(od.derived_status_label),
                 od.lead_organisation.name if od.lead_organisation else "",
                 od.start,
                 od.end,

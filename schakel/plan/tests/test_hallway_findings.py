@@ -240,3 +240,87 @@ def test_time_positions():
     assert time_positions([date(2024, 1, 1), date(2025, 1, 1), date(2028, 1, 1)], 0, 100) == pytest.approx(
         [0, 100 * 366 / 1461, 100]
     )
+
+
+# ---------------------------------------------------------------- m1: status of an operational objective
+
+
+def _A(status, progress=0, due=None):  # noqa: N802 - reads like a row of the table below
+    return Action(status=status, progress=progress, due_date=due)
+
+
+@pytest.mark.parametrize(
+    ("actions", "expected"),
+    [
+        ([], None),
+        ([_A("geschrapt")], None),
+        ([_A("gepland"), _A("gepland")], "niet_gestart"),
+        ([_A("gepland", progress=10)], "lopend"),
+        ([_A("gepland"), _A("lopend", 40)], "lopend"),
+        ([_A("afgerond", 100), _A("gepland")], "lopend"),
+        ([_A("afgerond", 100), _A("afgerond", 100), _A("geschrapt")], "behaald"),
+        ([_A("lopend", 50), _A("vertraagd", 20)], "risico"),
+        ([_A("lopend", 50, due=date(2020, 1, 1)), _A("afgerond", 100)], "risico"),
+    ],
+)
+def test_derived_objective_status(actions, expected):
+    from schakel.plan.selectors import derived_objective_status
+
+    assert derived_objective_status(actions, today=date(2026, 12, 6)) == expected
+
+
+def _od_with_actions(plan, code, *statuses):
+    od = OperationalObjective.objects.get(strategic_objective__plan=plan, code=code)
+    od.actions.all().delete()
+    for status in statuses:
+        Action.objects.create(
+            objective=od,
+            title=f"actie {status}",
+            owner_organisation=plan.backbone,
+            status=status,
+            progress=100 if status == "afgerond" else 30,
+            due_date=date(2099, 1, 1),
+        )
+    return od
+
+
+def test_overview_report_and_xlsx_show_the_status_of_the_actions(client, mechelen):
+    od12 = _od_with_actions(mechelen, "OD1.2", "afgerond", "afgerond")  # stored: niet gestart
+    od31 = _od_with_actions(mechelen, "OD3.1", "lopend", "afgerond")
+    assert od12.status == od31.status == "niet_gestart"
+    client.force_login(UserFactory(perms=["plan.view_actionplan", "plan.view_followup"]))
+    html = client.get(reverse("plan:overview"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    block12 = html.split(f'href="{reverse("plan:objective", args=[od12.pk])}">OD1.2</a>')[1][:200]
+    block31 = html.split(f'href="{reverse("plan:objective", args=[od31.pk])}">OD3.1</a>')[1][:200]
+    assert "Behaald" in block12 and "volgens de acties" in block12 and "Niet gestart" not in block12
+    assert "Lopend" in block31 and "Niet gestart" not in block31
+    report = client.get(reverse("plan:report"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    row12 = report.split('<th scope="row">OD1.2</th>')[1].split("</tr>")[0]
+    assert "Behaald" in row12 and "Niet gestart" not in row12
+    assert "Afgeleid uit de acties" in report
+    with translation.override("nl"):
+        header, rows = _sheet_rows(mechelen, "Doelstellingen")
+    by_code = {r[header.index("OD")]: r for r in rows}
+    assert by_code["OD1.2"][header.index("Status")] == "Behaald"
+    assert by_code["OD1.2"][header.index("Status afgeleid uit de acties")] == "ja"
+    assert by_code["OD3.1"][header.index("Status")] == "Lopend"
+
+
+def test_a_chosen_status_stays_and_the_coordinator_is_warned(client, mechelen):
+    od = _od_with_actions(mechelen, "OD1.2", "afgerond", "afgerond")
+    coordinator = UserFactory(perms=["plan.view_actionplan", "plan.view_followup", "plan.manage_plan"])
+    services.objective_set_status(actor=coordinator, objective=od, status="lopend")
+    client.force_login(coordinator)
+    page = client.get(reverse("plan:objective", args=[od.pk]), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Gekozen status ‘Lopend’, maar de acties wijzen op ‘Behaald’." in page
+    overview = client.get(reverse("plan:overview"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "maar de acties wijzen op ‘Behaald’" in overview
+    # The core group reads the chosen status, without the coordinator's warning.
+    report = client.get(reverse("plan:report"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    row = report.split('<th scope="row">OD1.2</th>')[1].split("</tr>")[0]
+    assert "Lopend" in row and "*" not in row
+    assert "wijzen op" not in report
+    # A reader who cannot change the status is not warned.
+    client.force_login(UserFactory(perms=["plan.view_actionplan", "plan.view_followup"]))
+    overview = client.get(reverse("plan:overview"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "wijzen op" not in overview
