@@ -47,7 +47,7 @@ class NeighbourhoodsConfig(AppConfig):
                 "wijkbewaartermijnen",
                 _("Bewaartermijnen wijken"),
                 "neighbourhoods:retention_rules",
-                "neighbourhoods.change_retentionrule",
+                "neighbourhoods.view_retentionrule",  # the DPO reads them too
                 83,
             )
         )

@@ -199,6 +199,7 @@ def test_incident_choice_shows_date_and_time_newest_first(qrt_user, addresses, m
 def test_dpo_reads_retention_periods_but_cannot_change_them(persona_client):
     client = persona_client("dpo")
     url = reverse("neighbourhoods:retention_rules")
+    assert f'href="{url}"' in client.get("/").content.decode()  # in the DPO's menu
     response = client.get(url)
     assert response.status_code == 200
     body = response.content.decode()
