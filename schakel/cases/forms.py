@@ -9,6 +9,27 @@ from schakel.subjects.models import Subject, SubjectLink
 
 from .models import CaseMember, CaseStatus, CaseSubject, CaseType
 
+DATE_INPUTS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+DATETIME_INPUTS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M"]
+
+
+class DateInput(forms.DateInput):
+    """A native date picker (as in the other modules); it sends YYYY-MM-DD."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """A native date-and-time picker; it sends YYYY-MM-DDTHH:MM."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
 
 def _grounds():
     return LegalGround.objects.filter(active=True).order_by("name")
@@ -46,13 +67,41 @@ class StatusForm(forms.Form):
     note = forms.CharField(label=_("Toelichting"), max_length=500, required=False)
 
 
+class CaseCloseForm(forms.Form):
+    """The confirmation step of closing a case: the reason is required."""
+
+    note = forms.CharField(
+        label=_("Toelichting"),
+        max_length=500,
+        min_length=5,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarom wordt de casus afgesloten? Deze tekst blijft in de geschiedenis van de casus."),
+        error_messages={
+            "required": _("Geef een toelichting: waarom wordt de casus afgesloten?"),
+            "min_length": _("Geef een toelichting: waarom wordt de casus afgesloten?"),
+        },
+    )
+
+
 class SubjectAddForm(forms.Form):
+    """One form for the four kinds of subject. The template groups the fields
+    per kind (``KIND_FIELDS``); cases.js shows only the group of the chosen
+    kind and proposes the role that fits it. Without JavaScript every group is
+    shown and the server reads only the fields of the chosen kind."""
+
+    KIND_FIELDS = {
+        "person": ("first_name", "last_name", "birth_date", "national_number", "is_minor"),
+        "enterprise": ("kbo_number", "legal_form", "nace_code"),
+        "establishment": ("address_text", "sector", "permits"),
+        "vehicle": ("plate", "description"),
+    }
+
     kind = forms.ChoiceField(label=_("Soort"), choices=Subject.Kind.choices)
     role = forms.ChoiceField(label=_("Rol in de casus"), choices=CaseSubject.Role.choices)
     first_name = forms.CharField(label=_("Voornaam"), max_length=100, required=False)
     last_name = forms.CharField(label=_("Familienaam"), max_length=100, required=False)
     birth_date = forms.DateField(
-        label=_("Geboortedatum"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
+        label=_("Geboortedatum"), required=False, input_formats=DATE_INPUTS, widget=DateInput()
     )
     national_number = forms.CharField(label=_("Rijksregisternummer"), max_length=20, required=False)
     is_minor = forms.BooleanField(label=_("Minderjarig"), required=False)
@@ -65,6 +114,26 @@ class SubjectAddForm(forms.Form):
     permits = forms.CharField(label=_("Vergunningen"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     plate = forms.CharField(label=_("Nummerplaat"), max_length=15, required=False)
     description = forms.CharField(label=_("Omschrijving voertuig"), max_length=200, required=False)
+
+    def __init__(self, *args, case_type: str = "", **kwargs):
+        import json
+
+        super().__init__(*args, **kwargs)
+        defaults = self.role_defaults(case_type)
+        kind = Subject.Kind.ENTERPRISE if case_type == "obh" else Subject.Kind.PERSON
+        self.fields["kind"].initial = kind
+        self.fields["role"].initial = defaults[kind]
+        self.fields["kind"].widget.attrs["data-subject-kind"] = ""
+        self.fields["role"].widget.attrs["data-role-defaults"] = json.dumps(defaults)
+
+    @staticmethod
+    def role_defaults(case_type: str) -> dict[str, str]:
+        """The role proposed for each kind: in a youth case a person is the
+        young person; elsewhere the first role that fits the kind."""
+        defaults = {kind: roles[0] for kind, roles in CaseSubject.ROLES_BY_KIND.items()}
+        if case_type == "youth":
+            defaults["person"] = CaseSubject.Role.YOUNG_PERSON.value
+        return defaults
 
 
 class RevealForm(forms.Form):
@@ -89,8 +158,8 @@ class LinkForm(forms.Form):
     link_type = forms.ChoiceField(label=_("Soort band"), choices=SubjectLink.Type.choices)
     target_subject = forms.TypedChoiceField(label=_("Naar"), coerce=int)
     source = forms.CharField(label=_("Bron"), max_length=200)
-    valid_from = forms.DateField(label=_("Vanaf"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"])
-    valid_until = forms.DateField(label=_("Tot"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"])
+    valid_from = forms.DateField(label=_("Vanaf"), required=False, input_formats=DATE_INPUTS, widget=DateInput())
+    valid_until = forms.DateField(label=_("Tot"), required=False, input_formats=DATE_INPUTS, widget=DateInput())
 
     def __init__(self, *args, subject_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,12 +170,8 @@ class LinkForm(forms.Form):
 class MeetingForm(forms.Form):
     meeting_type = forms.ChoiceField(label=_("Soort overleg"), choices=())
     title = forms.CharField(label=_("Titel"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Begin"), input_formats=["%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M"], help_text=_("dd-mm-jjjj uu:mm")
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Einde"), input_formats=["%d-%m-%Y %H:%M", "%Y-%m-%dT%H:%M"], help_text=_("dd-mm-jjjj uu:mm")
-    )
+    starts_at = forms.DateTimeField(label=_("Begin"), input_formats=DATETIME_INPUTS, widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Einde"), input_formats=DATETIME_INPUTS, widget=DateTimeInput())
     location = forms.CharField(label=_("Plaats"), max_length=200, required=False)
     participants = forms.ModelMultipleChoiceField(
         label=_("Deelnemers"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -143,7 +208,12 @@ class MinutesForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    text = forms.CharField(label=_("Beslissing"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Beslissing"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Beschrijf de beslissing.")},
+    )
 
 
 class ActionForm(forms.Form):
@@ -151,9 +221,7 @@ class ActionForm(forms.Form):
     track = forms.ChoiceField(label=_("Spoor"), choices=())
     owner_organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=Organisation.objects.none())
     owner_user = forms.ModelChoiceField(label=_("Verantwoordelijke"), queryset=User.objects.none(), required=False)
-    due_date = forms.DateField(
-        label=_("Deadline"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
-    )
+    due_date = forms.DateField(label=_("Deadline"), required=False, input_formats=DATE_INPUTS, widget=DateInput())
 
     def __init__(self, *args, members=None, **kwargs):
         from .models import Track
@@ -172,9 +240,7 @@ class InterventionForm(forms.Form):
     responsible_organisation = forms.ModelChoiceField(
         label=_("Verantwoordelijke partner"), queryset=Organisation.objects.none()
     )
-    due_date = forms.DateField(
-        label=_("Deadline"), required=False, input_formats=["%d-%m-%Y", "%Y-%m-%d"], help_text=_("dd-mm-jjjj")
-    )
+    due_date = forms.DateField(label=_("Deadline"), required=False, input_formats=DATE_INPUTS, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         from schakel.legal.models import LegalInstrument

@@ -100,19 +100,30 @@ def meeting_item_add(request, pk: int):
     return redirect("cases:meeting_detail", pk=meeting.pk)
 
 
-def _item_context(request, meeting, item, minutes_form=None, conflict=False):
-    members = User.objects.filter(case_memberships__case=item.case, case_memberships__removed_at__isnull=True).order_by(
+def _item_members(item):
+    return User.objects.filter(case_memberships__case=item.case, case_memberships__removed_at__isnull=True).order_by(
         "last_name"
     )
+
+
+def _item_context(request, meeting, item, minutes_form=None, conflict=False, decision_form=None, action_form=None):
+    members = _item_members(item)
     subjects = selectors.case_subjects(case=item.case, viewer=request.user)
+    action_form = action_form or forms.ActionForm(members=members)
+    # The picker offers no day before the meeting (the service refuses those).
+    meeting_day = timezone.localdate(meeting.starts_at)
+    action_form.fields["due_date"].widget.attrs["min"] = meeting_day.isoformat()
+    action_form.fields["due_date"].help_text = _("Op of na de dag van het overleg (%(day)s).") % {
+        "day": meeting_day.strftime("%d-%m-%Y")
+    }
     return {
         "meeting": meeting,
         "item": item,
         "subjects": subjects,
         "minutes_form": minutes_form
         or forms.MinutesForm(initial={"minutes": item.minutes, "version": item.minutes_version}),
-        "decision_form": forms.DecisionForm(),
-        "action_form": forms.ActionForm(members=members),
+        "decision_form": decision_form or forms.DecisionForm(),
+        "action_form": action_form,
         "conflict": conflict,
         "can_change": selectors.membership(user=request.user, case=item.case).role in selectors.CHANGE_ROLES,
         "statuses": ActionItem.Status.choices,
@@ -162,20 +173,22 @@ def meeting_item(request, pk: int, item_pk: int):
 @code_accepted_required
 @require_POST
 def decision_add(request, pk: int, item_pk: int):
+    """Record a decision. An error shows the item page again with the text
+    kept and the message next to the field."""
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
     form = forms.DecisionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Beschrijf de beslissing."))
-        services.decision_record(actor=request.user, item=item, text=form.cleaned_data["text"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(request, _("De beslissing is genoteerd."))
-    return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+    if form.is_valid():
+        try:
+            services.decision_record(actor=request.user, item=item, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("De beslissing is genoteerd."))
+            return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, decision_form=form))
 
 
 @login_required
@@ -183,21 +196,22 @@ def decision_add(request, pk: int, item_pk: int):
 @code_accepted_required
 @require_POST
 def action_add(request, pk: int, item_pk: int):
+    """Add an action to the item's case. An error shows the item page again
+    with everything the user chose and the message next to its field."""
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
-    members = User.objects.filter(case_memberships__case=item.case, case_memberships__removed_at__isnull=True)
-    form = forms.ActionForm(request.POST, members=members)
-    try:
-        if not form.is_valid():
-            raise ValidationError([e for errs in form.errors.values() for e in errs])
-        services.action_item_create(actor=request.user, case=item.case, item=item, **form.cleaned_data)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(request, _("De actie is toegevoegd."))
-    return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+    form = forms.ActionForm(request.POST, members=_item_members(item))
+    if form.is_valid():
+        try:
+            services.action_item_create(actor=request.user, case=item.case, item=item, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(request, _("De actie is toegevoegd."))
+            return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
+    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, action_form=form))
 
 
 @login_required

@@ -40,6 +40,16 @@ class CaseStatus(models.TextChoices):
     CLOSED = "afgesloten", _("Afgesloten")
 
 
+# The prefix of a case's reference ("JEUGD-3"). Fixed Dutch identifiers, not
+# translated: the reference is quoted in minutes, PDFs and by phone with the
+# parket, so it must read the same in every language of the interface.
+REFERENCE_PREFIX: dict[str, str] = {
+    CaseType.OBH: "OBH",
+    CaseType.YOUTH: "JEUGD",
+    CaseType.OTHER: "OVERLEG",
+}
+
+
 # The status flow as a transition table: from -> allowed next states.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     CaseStatus.REGISTERED: (CaseStatus.DISCUSSED, CaseStatus.CLOSED),
@@ -89,7 +99,7 @@ class Case(TimeStampedModel):
 
     @property
     def reference(self) -> str:
-        return f"{self.case_type.upper()}-{self.pk}"
+        return f"{REFERENCE_PREFIX.get(self.case_type, self.case_type.upper())}-{self.pk}"
 
 
 class CaseStatusChange(AppendOnlyModel):
@@ -143,6 +153,15 @@ class CaseSubject(TimeStampedModel):
         RELATIVE = "relative", _("Familielid")
         INVOLVED = "involved", _("Betrokkene")
         VEHICLE = "vehicle", _("Voertuig")
+
+    # The roles that fit a subject of each kind (subjects.Subject.Kind); the
+    # first one is what the form proposes for that kind.
+    ROLES_BY_KIND: dict[str, tuple[str, ...]] = {
+        "person": ("involved", "young_person", "operator", "owner", "relative"),
+        "enterprise": ("enterprise", "operator", "owner", "involved"),
+        "establishment": ("premises", "involved"),
+        "vehicle": ("vehicle", "involved"),
+    }
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="case_subjects")
     subject = models.ForeignKey("subjects.Subject", on_delete=models.PROTECT, related_name="case_links")

@@ -57,6 +57,20 @@ def months_ago(now: datetime, months: int) -> datetime:
     return target.replace(day=min(now.day, last))
 
 
+def months_later(when: datetime, months: int) -> datetime:
+    """``when`` plus ``months`` calendar months (the inverse of ``months_ago``)."""
+    return months_ago(when, -months)
+
+
+def deletion_due(*, case_type: str, closed_at: datetime) -> tuple[CaseRetentionRule | None, datetime | None]:
+    """The rule of the type and the day a case closed at ``closed_at`` becomes
+    due for deletion; (None, None) when the type has no rule (kept)."""
+    rule = CaseRetentionRule.objects.filter(case_type=case_type).first()
+    if rule is None:
+        return None, None
+    return rule, months_later(closed_at, rule.months_after_close)
+
+
 def expired_cases(*, now: datetime | None = None):
     """(case, rule) pairs past their retention, oldest closure first."""
     now = now or timezone.now()

@@ -10,7 +10,7 @@ the DPO.
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -45,6 +45,25 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=member_of, case_type__in=allowed_types(user))
 
 
+# Earlier prefixes still found by a search, so an old note or PDF leads to its case.
+_OLD_PREFIXES = {"YOUTH": "youth", "OTHER": "other"}
+
+
+def reference_lookup(query: str) -> Q | None:
+    """A filter for a case reference typed as a search ("JEUGD-3", "obh 12"),
+    or None when the query is not one."""
+    import re
+
+    from .models import REFERENCE_PREFIX
+
+    match = re.fullmatch(r"\s*([A-Za-z]+)[\s-]*(\d{1,12})\s*", query)
+    if not match:
+        return None
+    prefixes = {prefix: case_type for case_type, prefix in REFERENCE_PREFIX.items()} | _OLD_PREFIXES
+    case_type = prefixes.get(match.group(1).upper())
+    return Q(case_type=case_type, pk=int(match.group(2))) if case_type else None
+
+
 def cases_list(*, user, case_type: str = "", status: str = "", query: str = "") -> QuerySet[Case]:
     qs = cases_visible_to(user=user).select_related("legal_ground", "owner", "owner__organisation")
     if case_type:
@@ -52,7 +71,8 @@ def cases_list(*, user, case_type: str = "", status: str = "", query: str = "") 
     if status:
         qs = qs.filter(status=status)
     if query:
-        qs = qs.filter(title__icontains=query)
+        by_reference = reference_lookup(query)
+        qs = qs.filter(Q(title__icontains=query) | by_reference) if by_reference else qs.filter(title__icontains=query)
     # A correlated count per row of the page: no GROUP BY over the whole join.
     n_subjects = (
         CaseSubject.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
@@ -354,3 +374,63 @@ def case_duplicates(*, case: Case, viewer) -> list[dict]:
                 }
             )
     return pairs
+
+
+def case_summary(*, case: Case) -> tuple[str, str]:
+    """The summary of a case that a member may disclose to another
+    organisation, as plain text, and its SHA-256 (recorded with the
+    disclosure, so the log says exactly which text went out).
+
+    Structured facts only: reference, type, status, neutral title, the
+    subjects as a partner would see them (protected young people always by
+    pseudonym, whatever the discloser revealed) and the plan of approach by
+    track, instrument, partner and status. No minutes, decisions, notes or
+    other free text. Always in Dutch, so that the same case gives the same
+    text and fingerprint whatever the discloser's interface language."""
+    import hashlib
+
+    from django.utils import timezone, translation
+    from django.utils.translation import gettext as _
+
+    from .models import ExitGoal, Intervention
+
+    with translation.override("nl"):
+        lines = [
+            _("Samenvatting van casus %(ref)s") % {"ref": case.reference},
+            "",
+            f"{_('Neutrale titel')}: {case.title}",
+            f"{_('Soort casus')}: {case.get_case_type_display()}",
+            f"{_('Status')}: {case.get_status_display()}",
+            f"{_('Aangemeld op')}: {timezone.localtime(case.registered_at):%d-%m-%Y}",
+            f"{_('Rechtsgrond')}: {case.legal_ground.name}",
+            "",
+            f"{_('Subjecten')}:",
+        ]
+        rows = list(case.case_subjects.select_related(*_subject_related()).order_by("created_at", "id"))
+        for row in rows:
+            label, _hidden = subject_label(row.subject, case=case, role=row.role, revealed=set())
+            lines.append(f"- {label} ({row.subject.get_kind_display()}, {row.get_role_display()})")
+        if not rows:
+            lines.append(f"- {_('geen')}")
+        interventions = list(
+            case.interventions.select_related("instrument", "responsible_organisation").order_by("track", "id")
+        )
+        lines += ["", f"{_('Plan van aanpak')}:"]
+        for i in interventions:
+            lines.append(
+                f"- {i.get_track_display()}: {i.instrument.name} – {i.responsible_organisation.name} – "
+                f"{Intervention.Status(i.status).label}"
+            )
+        if not interventions:
+            lines.append(f"- {_('geen')}")
+        if case.case_type == "youth":
+            goals = list(case.exit_goals.select_related("responsible_partner").order_by("domain", "id"))
+            lines += ["", f"{_('Exitplan')}:"]
+            for g in goals:
+                lines.append(
+                    f"- {g.get_domain_display()}: {g.responsible_partner.name} – {ExitGoal.Status(g.status).label}"
+                )
+            if not goals:
+                lines.append(f"- {_('geen')}")
+    text = "\n".join(lines) + "\n"
+    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -143,6 +143,9 @@ def case_member_remove(*, actor, case: Case, member: CaseMember) -> None:
 
 @transaction.atomic
 def case_status_change(*, actor, case: Case, to_status: str, note: str = "") -> Case:
+    """Move the case along ``TRANSITIONS`` (members with a change role). The
+    change is appended to the history with its note; closing needs a note
+    and sets ``closed_at``, which starts the retention period."""
     _member_or_deny(actor=actor, case=case, perm="change")
     case = Case.objects.select_for_update().get(pk=case.pk)
     if to_status not in TRANSITIONS.get(case.status, ()):
@@ -150,6 +153,11 @@ def case_status_change(*, actor, case: Case, to_status: str, note: str = "") -> 
             _("Van ‘%(a)s’ naar ‘%(b)s’ is geen toegelaten stap.")
             % {"a": CaseStatus(case.status).label, "b": dict(CaseStatus.choices).get(to_status, to_status)}
         )
+    note = (note or "").strip()
+    # Closing starts the retention period of the case (retention.py): the
+    # circle must be able to read later why it was closed.
+    if to_status == CaseStatus.CLOSED and len(note) < 5:
+        raise ValidationError({"note": _("Geef een toelichting: waarom wordt de casus afgesloten?")})
     now = timezone.now()
     CaseStatusChange.objects.create(
         case=case, from_status=case.status, to_status=to_status, changed_by=actor, changed_at=now, note=note[:500]
@@ -387,6 +395,13 @@ def case_subject_add(*, actor, case: Case, subject: Subject, role: str) -> CaseS
     _member_or_deny(actor=actor, case=case, perm="change")
     if role not in CaseSubject.Role.values:
         raise ValidationError({"role": _("Kies de rol van het subject in de casus.")})
+    if role not in CaseSubject.ROLES_BY_KIND.get(subject.kind, ()):
+        raise ValidationError(
+            {
+                "role": _("De rol ‘%(role)s’ past niet bij een subject van de soort ‘%(kind)s’.")
+                % {"role": CaseSubject.Role(role).label, "kind": subject.get_kind_display()}
+            }
+        )
     if subject.merged_into_id:
         raise ValidationError(_("Dit subject is samengevoegd met een ander subject."))
     fresh = subject.created_by_id == actor.pk and not CaseSubject.objects.filter(subject=subject).exists()
@@ -439,11 +454,11 @@ def identity_reveal(*, actor, case: Case, subject: Subject, reason: str) -> Iden
     return reveal
 
 
-@transaction.atomic
-def case_summary_disclose(*, actor, case: Case, recipient_organisation, legal_ground, purpose: str) -> None:
-    """Record that a summary of the case goes to another organisation."""
+def case_summary_disclose_check(*, actor, case: Case, recipient_organisation, legal_ground, purpose: str) -> str:
+    """The checks of ``case_summary_disclose`` without recording anything, for
+    the preview step; returns the cleaned purpose."""
     _member_or_deny(actor=actor, case=case, perm="change")
-    ground = _check_ground(legal_ground)
+    _check_ground(legal_ground)
     if recipient_organisation is None:
         raise ValidationError({"recipient_organisation": _("Kies de ontvangende organisatie.")})
     if recipient_organisation.pk == actor.organisation_id:
@@ -451,14 +466,35 @@ def case_summary_disclose(*, actor, case: Case, recipient_organisation, legal_gr
     purpose = (purpose or "").strip()
     if len(purpose) < 5:
         raise ValidationError({"purpose": _("Vermeld het doel van de verstrekking.")})
+    return purpose
+
+
+@transaction.atomic
+def case_summary_disclose(
+    *, actor, case: Case, recipient_organisation, legal_ground, purpose: str, summary_sha256: str = ""
+) -> str:
+    """Record that the summary of the case (``selectors.case_summary``) goes
+    to another organisation: a disclosure event with recipient, legal ground,
+    purpose and the SHA-256 of the summary text. With ``summary_sha256`` (the
+    fingerprint of the text the user previewed) the disclosure is refused when
+    the case changed in between. Returns the fingerprint."""
+    purpose = case_summary_disclose_check(
+        actor=actor, case=case, recipient_organisation=recipient_organisation, legal_ground=legal_ground, purpose=purpose
+    )
+    _text, digest = selectors.case_summary(case=case)
+    if summary_sha256 and summary_sha256 != digest:
+        raise ValidationError(
+            _("De casus is gewijzigd sinds u de samenvatting bekeek. Bekijk de nieuwe samenvatting en bevestig opnieuw.")
+        )
     audit.record_disclosure(
         actor=actor,
         obj=case,
         recipient_organisation=recipient_organisation,
-        legal_ground=str(ground),
+        legal_ground=str(_check_ground(legal_ground)),
         purpose=purpose,
-        summary="case summary",
+        summary=f"case summary sha256:{digest}",
     )
+    return digest
 
 
 @transaction.atomic
@@ -651,6 +687,20 @@ def action_item_create(
             raise ValidationError({"owner_user": _("De verantwoordelijke moet lid zijn van de kring.")})
     if item is not None and item.case_id != case.pk:
         raise ValidationError(_("Dit agendapunt hoort niet bij deze casus."))
+    # An action is agreed at a meeting: a deadline before that day would make it
+    # overdue from the start. Without a meeting, today is the earliest day.
+    earliest = timezone.localdate(item.meeting.starts_at) if item is not None else timezone.localdate()
+    if due_date is not None and due_date < earliest:
+        raise ValidationError(
+            {
+                "due_date": (
+                    _("De deadline ligt vóór de datum van het overleg (%(day)s). Kies die dag of later.")
+                    if item is not None
+                    else _("De deadline ligt in het verleden. Kies vandaag of later.")
+                )
+                % {"day": earliest.strftime("%d-%m-%Y")}
+            }
+        )
     action = ActionItem.objects.create(
         case=case,
         item=item,

@@ -21,7 +21,7 @@ from schakel.subjects import services as subject_services
 from schakel.subjects.models import Subject
 
 from . import forms, selectors, services
-from .models import PARTICIPATE_PERMISSION, TRANSITIONS, CaseStatus, CaseType, Hit
+from .models import PARTICIPATE_PERMISSION, TRANSITIONS, CaseStatus, CaseSubject, CaseType, Hit
 
 
 @login_required
@@ -101,6 +101,10 @@ def case_detail(request, pk: int):
         "can_link_signals": member.role in selectors.CHANGE_ROLES and request.user.has_perm("cases.link_signal"),
     }
     context["status_form"].fields["to_status"].choices = context["next_statuses"]
+    if CaseStatus.CLOSED in TRANSITIONS[case.status]:
+        context["status_form"].fields["note"].help_text = _(
+            "Verplicht bij ‘Afgesloten’; u bevestigt het afsluiten op de volgende pagina."
+        )
     for link in context["links"]:
         link.source_label = context["labels"].get(link.source_subject_id, "")
         link.target_label = context["labels"].get(link.target_subject_id, "")
@@ -111,12 +115,18 @@ def case_detail(request, pk: int):
 @code_accepted_required
 @require_POST
 def case_status(request, pk: int):
+    """A status step from the case page. Closing is a two-step action: the
+    first POST shows a confirmation page that asks for the reason and says
+    that the retention period starts; only a POST with ``confirm`` closes."""
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    to_status = request.POST.get("to_status", "")
+    if to_status == CaseStatus.CLOSED and to_status in TRANSITIONS[case.status]:
+        return _case_close(request, case)
     try:
         services.case_status_change(
             actor=request.user,
             case=case,
-            to_status=request.POST.get("to_status", ""),
+            to_status=to_status,
             note=request.POST.get("note", ""),
         )
     except ValidationError as exc:
@@ -124,6 +134,37 @@ def case_status(request, pk: int):
     else:
         messages.success(request, _("De status is gewijzigd."))
     return redirect("cases:detail", pk=case.pk)
+
+
+def _case_close(request, case):
+    from django.utils import timezone
+
+    from .retention import deletion_due
+
+    confirmed = request.POST.get("confirm") == "1"
+    form = forms.CaseCloseForm(request.POST if confirmed else None, initial={"note": request.POST.get("note", "")})
+    if confirmed and form.is_valid():
+        try:
+            services.case_status_change(
+                actor=request.user, case=case, to_status=CaseStatus.CLOSED, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("De casus is afgesloten. De bewaartermijn loopt vanaf nu."))
+            return redirect("cases:detail", pk=case.pk)
+    rule, due = deletion_due(case_type=case.case_type, closed_at=timezone.now())
+    return render(
+        request,
+        "cases/case_close.html",
+        {
+            "case": case,
+            "form": form,
+            "rule": rule,
+            "deletion_due": due,
+            "open_actions": case.action_items.filter(status__in=["open", "in_progress"]).count(),
+        },
+    )
 
 
 @login_required
@@ -212,7 +253,7 @@ def subject_add(request, pk: int):
     """Register a subject in this case. The page answers the same whether or
     not the subject matched something elsewhere (hit/no-hit)."""
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
-    form = forms.SubjectAddForm(posted(request))
+    form = forms.SubjectAddForm(posted(request), case_type=case.case_type)
     if request.method == "POST" and form.is_valid():
         from django.db import transaction
 
@@ -229,7 +270,16 @@ def subject_add(request, pk: int):
         else:
             messages.success(request, _("Het subject is aan de casus toegevoegd."))
             return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/subject_form.html", {"form": form, "case": case, "title": _("Subject toevoegen")})
+    return render(
+        request,
+        "cases/subject_form.html",
+        {
+            "form": form,
+            "case": case,
+            "title": _("Subject toevoegen"),
+            "roles_by_kind": CaseSubject.ROLES_BY_KIND,
+        },
+    )
 
 
 @login_required
@@ -254,17 +304,82 @@ def reveal(request, pk: int, subject_pk: int):
 @code_accepted_required
 @require_http_methods(["GET", "POST"])
 def disclose(request, pk: int):
+    """Disclose the case summary in two steps: the form, then a preview of
+    exactly the text that the disclosure event will fingerprint; only the
+    confirmation (``confirm`` with the previewed ``sha256``) records it."""
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
     form = forms.DiscloseForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    context = {
+        "form": form,
+        "case": case,
+        "title": _("Samenvatting verstrekken"),
+        "submit_label": _("Samenvatting bekijken"),
+    }
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
+        # Recording needs the fingerprint of a preview the user saw.
+        confirmed = request.POST.get("confirm") == "1" and bool(request.POST.get("sha256"))
         try:
-            services.case_summary_disclose(actor=request.user, case=case, **form.cleaned_data)
+            if confirmed:
+                digest = services.case_summary_disclose(
+                    actor=request.user, case=case, summary_sha256=request.POST.get("sha256", ""), **form.cleaned_data
+                )
+            else:
+                services.case_summary_disclose_check(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
+            if confirmed and not form.errors.keys() - {"__all__"}:
+                # Only the fingerprint failed (the case changed): show the new preview.
+                context["stale"] = True
+            else:
+                return render(request, "cases/form.html", context)
         else:
-            messages.success(request, _("De verstrekking van de samenvatting is geregistreerd."))
-            return redirect("cases:detail", pk=case.pk)
-    return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Samenvatting verstrekken")})
+            if confirmed:
+                messages.success(
+                    request,
+                    _("De verstrekking van de samenvatting is geregistreerd (vingerafdruk %(sha)s).")
+                    % {"sha": digest[:12]},
+                )
+                return redirect("cases:detail", pk=case.pk)
+        context["summary"], context["sha256"] = selectors.case_summary(case=case)
+        audit.record_access(
+            actor=request.user,
+            obj=case,
+            purpose="case consultation",
+            action="cases.case_opened_view",
+            summary=f"summary preview sha256:{context['sha256']}",
+        )
+        return render(request, "cases/disclose_preview.html", context)
+    return render(request, "cases/form.html", context)
+
+
+@login_required
+@code_accepted_required
+@require_GET
+def disclose_text(request, pk: int):
+    """The case summary as a text file, to send to the recipient. With
+    ``?sha256=`` it answers 409 when the case changed since that preview, so
+    the file sent is exactly the one the disclosure event fingerprints."""
+    from django.http import HttpResponse
+
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    text, digest = selectors.case_summary(case=case)
+    wanted = request.GET.get("sha256", "")
+    if wanted and wanted != digest:
+        return HttpResponse(
+            _("De casus is gewijzigd sinds deze samenvatting; bekijk ze opnieuw via ‘Samenvatting verstrekken’."),
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    audit.record_access(
+        actor=request.user,
+        obj=case,
+        purpose="case consultation",
+        action="cases.case_opened_view",
+        summary=f"summary download sha256:{digest}",
+    )
+    response = HttpResponse(text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="samenvatting-{case.reference}-{digest[:12]}.txt"'
+    return response
 
 
 @login_required

@@ -45,7 +45,8 @@ def test_obh_meeting_with_two_cases_produces_pdf_minutes(demo_server, page_at, s
         page.get_by_role("textbox", name="Actie", exact=True).fill(f"Actie {n}: controle brandveiligheid")
         page.get_by_role("combobox", name="Spoor").select_option("administrative")
         page.get_by_role("combobox", name="Organisatie").select_option(label="Stad Mechelen")
-        page.get_by_role("textbox", name="Deadline").fill("15-12-2026")
+        deadline = page.get_by_label("Deadline")  # a date picker; its minimum is the meeting day
+        deadline.fill(deadline.get_attribute("min"))
         page.get_by_role("button", name="Actie toevoegen").click()
         expect(page.get_by_role("rowheader", name=f"Actie {n}: controle brandveiligheid")).to_be_visible()
         if n == 1:

@@ -91,6 +91,7 @@ ROUTES = [
     Route("cases:subject_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:link_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:disclose", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
+    Route("cases:disclose_text", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:duplicates", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:duplicates", signed_in(DENY, **YOUTH_MEMBERS), kwargs=_case(YOUTH)),
     Route("cases:reveal", signed_in(NOT_ALLOWED), kwargs=_youth_subject),

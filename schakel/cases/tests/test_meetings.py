@@ -152,7 +152,7 @@ def test_decisions_and_actions(meeting_world, enforcer, analyst, police):
         track="administrative",
         owner_organisation=analyst.organisation,
         owner_user=analyst,
-        due_date=dt.date(2026, 12, 1),
+        due_date=timezone.localdate(meeting.starts_at) + dt.timedelta(days=30),
     )
     assert action.status == "open"
     with pytest.raises(ValidationError):  # person not of that organisation

@@ -253,6 +253,7 @@ def _case_urls(pk):
         reverse("cases:subject_add", args=[pk]),
         reverse("cases:link_add", args=[pk]),
         reverse("cases:disclose", args=[pk]),
+        reverse("cases:disclose_text", args=[pk]),
         reverse("cases:member_add", args=[pk]),
         reverse("api:case_detail", args=[pk]),
         reverse("api:case_members", args=[pk]),
@@ -277,6 +278,7 @@ def test_a_guessed_case_id_answers_like_a_missing_one(client, world, owner, obse
     # Writes answer the same way: nothing changes, nothing is said.
     posts = [
         ("cases:status", {"to_status": "besproken"}),
+        ("cases:status", {"to_status": "afgesloten", "note": "Geen opvolging nodig", "confirm": "1"}),
         ("cases:subject_add", {"kind": "vehicle", "role": "vehicle", "plate": "1-ABC-123"}),
         ("cases:member_add", {"user": observers[name].pk, "role": "partner"}),
         ("cases:disclose", {"purpose": "Iets doorgeven"}),

@@ -40,7 +40,7 @@ def rules(db):
 
 
 def _close(case, actor, *, days_ago):
-    services.case_status_change(actor=actor, case=case, to_status="afgesloten")
+    services.case_status_change(actor=actor, case=case, to_status="afgesloten", note="Doel bereikt.")
     Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - dt.timedelta(days=days_ago))
 
 
