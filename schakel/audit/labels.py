@@ -119,6 +119,7 @@ ACTION_LABELS: dict[str, str] = {
     # signals
     "signals.category_saved": _("Signaalcategorie opgeslagen"),
     "signals.deadline_reminder_sent": _("Herinnering termijn verstuurd"),
+    "signals.feedback_written": _("Terugkoppeling aan de melder geschreven"),
     "signals.invitation_created": _("Uitnodigingslink aangemaakt"),
     "signals.invitation_revoked": _("Uitnodigingslink ingetrokken"),
     "signals.note_added": _("Notitie bij signaal toegevoegd"),
