@@ -96,6 +96,7 @@ def plan_tree(plan: ActionPlan) -> list[StrategicObjective]:
             annotate_objective_status(od, actions, today)
             sd_actions.extend(actions)
         sd.stats = action_stats(sd_actions, today)
+        sd.has_derived_status = any(od.status_is_derived for od in sd.operational_objectives.all())
     return sds
 
 

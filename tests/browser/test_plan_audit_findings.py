@@ -61,6 +61,11 @@ def test_objective_status_future_period_and_time_axis(demo_server, page_at, scre
     heading = page.locator("h3").filter(has_text=od.code).first
     assert "Niet gestart" not in heading.inner_text()
     assert "volgens de acties" in heading.inner_text()
+    screenshot(page, "plan-overview-status-1280")
+    page.goto(f"{demo_server.url}/plan/rapport/")
+    row = page.locator("tr").filter(has=page.locator("th", has_text=od.code)).first
+    assert "Niet gestart" not in row.inner_text()
+    screenshot(page, "plan-report-status-1280")
 
     page.goto(f"{demo_server.url}/plan/indicator/{vm1.pk}/")
     page.get_by_label("Periode van").fill("2030-01-01")
@@ -102,6 +107,9 @@ def test_objective_status_future_period_and_time_axis(demo_server, page_at, scre
 
     page = page_at(360)
     log_in(page, demo_server.url, "coordinator@demo.schakel.test")
+    page.goto(f"{demo_server.url}/plan/")
+    screenshot(page, "plan-overview-status-360")
+    assert _page_width(page) <= 360
     page.goto(f"{demo_server.url}/plan/indicator/{vm1.pk}/")
     page.wait_for_function("() => window.Chart && document.querySelector('canvas[data-chart]')")
     screenshot(page, "plan-indicator-axis-360")

@@ -320,6 +320,7 @@ def test_a_chosen_status_stays_and_the_coordinator_is_warned(client, mechelen):
     row = report.split('<th scope="row">OD1.2</th>')[1].split("</tr>")[0]
     assert "Lopend" in row and "*" not in row
     assert "wijzen op" not in report
+    assert "Afgeleid uit de acties" not in report  # no derived status, no footnote
     # A reader who cannot change the status is not warned.
     client.force_login(UserFactory(perms=["plan.view_actionplan", "plan.view_followup"]))
     overview = client.get(reverse("plan:overview"), HTTP_ACCEPT_LANGUAGE="nl").content.decode()
