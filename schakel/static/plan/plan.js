@@ -44,11 +44,21 @@
       scales: {
         x: {
           type: "linear", min: low - pad, max: high + pad,
-          /* One tick per measurement, at its own date. */
+          /* One tick per measurement, at its own date; a date that would print
+             over the next one is left out (the last one always stays).
+             Chart.js's autoSkip assumes evenly spaced ticks, so it is off. */
           afterBuildTicks: function (axis) {
-            if (xs.length) { axis.ticks = xs.map(function (v) { return { value: v }; }); }
+            if (!xs.length) { return; }
+            var plotWidth = Math.max(100, axis.chart.width - 60);
+            var minGap = (axis.max - axis.min) * 78 / plotWidth;
+            var kept = [];
+            var sorted = xs.slice().sort(function (a, b) { return b - a; });
+            sorted.forEach(function (v) {
+              if (!kept.length || kept[kept.length - 1] - v >= minGap) { kept.push(v); }
+            });
+            axis.ticks = kept.reverse().map(function (v) { return { value: v }; });
           },
-          ticks: { callback: function (value) { return dayLabel(value); }, autoSkip: true, maxRotation: 45 }
+          ticks: { callback: function (value) { return dayLabel(value); }, autoSkip: false, maxRotation: 0 }
         },
         y: { beginAtZero: data.unit === "%" }
       }
