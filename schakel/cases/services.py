@@ -203,9 +203,7 @@ def _raise_subject_hits(*, actor_id, subject_id: int, case_id: int, trigger_kind
         return 0
     subject = Subject.objects.get(pk=subject_id)
     matches = {m.subject_id: m for m in subject_selectors.matches_for(subject)}
-    return raise_hits_now(
-        actor=_actor(actor_id), matches=matches, exact_ids={subject_id}, trigger_kind=trigger_kind
-    )
+    return raise_hits_now(actor=_actor(actor_id), matches=matches, exact_ids={subject_id}, trigger_kind=trigger_kind)
 
 
 def raise_hits(*, actor, matches: dict, trigger_kind: str, exact_ids=(), trigger_reference: str = "") -> None:
@@ -479,12 +477,18 @@ def case_summary_disclose(
     fingerprint of the text the user previewed) the disclosure is refused when
     the case changed in between. Returns the fingerprint."""
     purpose = case_summary_disclose_check(
-        actor=actor, case=case, recipient_organisation=recipient_organisation, legal_ground=legal_ground, purpose=purpose
+        actor=actor,
+        case=case,
+        recipient_organisation=recipient_organisation,
+        legal_ground=legal_ground,
+        purpose=purpose,
     )
     _text, digest = selectors.case_summary(case=case)
     if summary_sha256 and summary_sha256 != digest:
         raise ValidationError(
-            _("De casus is gewijzigd sinds u de samenvatting bekeek. Bekijk de nieuwe samenvatting en bevestig opnieuw.")
+            _(
+                "De casus is gewijzigd sinds u de samenvatting bekeek. Bekijk de nieuwe samenvatting en bevestig opnieuw."
+            )
         )
     audit.record_disclosure(
         actor=actor,

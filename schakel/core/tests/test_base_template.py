@@ -24,4 +24,6 @@ def test_every_page_names_its_icon_and_the_icon_is_served(client):
     href = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html).group(1)
     assert href.endswith("schakel/favicon.svg")
     path = finders.find("schakel/favicon.svg")
-    assert path and open(path).read().startswith("<svg")
+    assert path
+    with open(path) as icon:
+        assert icon.read().startswith("<svg")

@@ -67,7 +67,12 @@ def test_in_a_request_the_row_waits_for_the_response_then_runs_with_its_context(
 
     response = _request(view)
     row = DeferredJob.objects.get()
-    assert (row.name, row.payload, row.request_id, row.attempts) == ("tests.record", {"value": "a"}, "req-deferred-01", 0)
+    assert (row.name, row.payload, row.request_id, row.attempts) == (
+        "tests.record",
+        {"value": "a"},
+        "req-deferred-01",
+        0,
+    )
     assert ran == []
     _closed(response)
     assert ran == [("a", "req-deferred-01", 0)]
