@@ -301,3 +301,23 @@ class StatusStepForm(forms.Form):
 class RetentionRuleForm(forms.Form):
     months_after_close = forms.IntegerField(label=_("Bewaartermijn na afsluiten (maanden)"), min_value=1, max_value=600)
     legal_basis = forms.CharField(label=_("Grondslag van de termijn"), max_length=300)
+
+
+class CaseFromSignalForm(CaseOpenForm):
+    """Open a case from a signal's case-approach step. The case type follows
+    from the step (the view sets it); the title is a neutral suggestion the
+    user may change; the legal ground is always the user's own choice."""
+
+    link_note = forms.CharField(
+        label=_("Toelichting bij de koppeling (optioneel)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["case_type"]
+        self.fields["legal_ground"].empty_label = _("— kies —")
+        self.fields["legal_ground"].error_messages["required"] = _("Kies de rechtsgrond die dit toelaat.")
+        self.fields["title"].error_messages["required"] = _("Geef een neutrale titel van 3 tot 120 tekens.")

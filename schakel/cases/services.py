@@ -943,6 +943,22 @@ def case_signal_link(*, actor, case: Case, signal, note: str = "") -> CaseSignal
 
 
 @transaction.atomic
+def case_open_from_signal(
+    *, actor, signal, case_type: str, title: str, legal_ground: LegalGround | None, link_note: str = ""
+) -> Case:
+    """Open a case from a signal and link the signal to it, in one
+    transaction: a refused link (signal not visible in full, a youth signal
+    for a non-youth case) leaves no case behind. The signal's content (and a
+    youth signal's identifier) is not copied into the case: the link gives
+    the circle what ``case_signal_link`` gives, nothing more."""
+    if not actor.has_perm("cases.link_signal"):
+        raise PermissionDenied
+    case = case_open(actor=actor, case_type=case_type, title=title, legal_ground=legal_ground)
+    case_signal_link(actor=actor, case=case, signal=signal, note=link_note)
+    return case
+
+
+@transaction.atomic
 def case_signal_unlink(*, actor, case: Case, signal_id: int, note: str = "") -> CaseSignalLink:
     """Unlink a signal: a new history row; the link row stays."""
     _may_link_signals(actor=actor, case=case)

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("nieuw/", views.case_create, name="create"),
+    path("nieuw/uit-signaal/<int:signal_pk>/", views.case_from_signal, name="from_signal"),
     path("hits/", views.hit_list, name="hit_list"),
     path("hits/<int:pk>/beslissen/", views.hit_decide, name="hit_decide"),
     path("<int:pk>/", views.case_detail, name="detail"),

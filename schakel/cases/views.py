@@ -513,6 +513,106 @@ def signal_link(request, pk: int):
     return render(request, "cases/form.html", {"form": form, "case": case, "title": _("Signaal koppelen")})
 
 
+# The BPMN steps after which a signal is handled as a case: (process key, task
+# id in the shipped .bpmn) -> the type of case opened from it.
+CASE_STEPS = {
+    ("jongeren_vroegdetectie", "casus"): CaseType.YOUTH,  # "Casusaanpak opstarten (SAMEN)"
+    ("signaal_triage", "obh"): CaseType.OBH,  # "Opvolging in het OBH"
+}
+
+
+def _case_step_type(signal) -> str | None:
+    """The case type of the signal's open case-approach step, or None."""
+    from schakel.workflows.models import WorkItem
+
+    instances = [pk for pk in (signal.instance_id, signal.youth_instance_id) if pk]
+    items = WorkItem.objects.filter(instance_id__in=instances, status=WorkItem.Status.OPEN).select_related(
+        "instance__definition"
+    )
+    for item in items.order_by("pk"):
+        case_type = CASE_STEPS.get((item.instance.definition.key, item.bpmn_id))
+        if case_type:
+            return case_type
+    return None
+
+
+def _linked_cases_visible(*, user, signal_id: int) -> list:
+    """The cases the signal is linked to now that the user may see (a case he
+    is not a member of is not mentioned at all)."""
+    from .models import CaseSignalLink
+
+    case_ids = set(CaseSignalLink.objects.filter(signal_id=signal_id).values_list("case_id", flat=True))
+    visible = selectors.cases_visible_to(user=user).filter(pk__in=case_ids).order_by("pk")
+    return [case for case in visible if signal_id in selectors.linked_signal_ids(case=case)]
+
+
+@login_required
+@permission_required("cases.add_case", raise_exception=True)
+@permission_required("cases.link_signal", raise_exception=True)
+@code_accepted_required
+@require_http_methods(["GET", "POST"])
+def case_from_signal(request, signal_pk: int):
+    """Open a case from a signal whose open step is a case-approach step, the
+    signal linked to it in the same transaction. A signal that does not exist,
+    that the user may not see, that is not at such a step, or whose case type
+    the user may not join: 404 alike. A signal already linked to a case the
+    user may see leads to that case. The BPMN step stays open: the user
+    completes it on the signal page."""
+    from schakel.signals import selectors as signal_selectors
+
+    signal = signal_selectors.signals_visible_to(request.user).filter(pk=signal_pk).first()
+    case_type = _case_step_type(signal) if signal is not None else None
+    if case_type is None or not request.user.has_perm(PARTICIPATE_PERMISSION[case_type]):
+        raise Http404
+    linked = _linked_cases_visible(user=request.user, signal_id=signal.pk)
+    if linked:
+        messages.info(
+            request,
+            _("Signaal %(signal)s is al gekoppeld aan casus %(case)s.")
+            % {"signal": signal.reference, "case": linked[0].reference},
+        )
+        return redirect("cases:detail", pk=linked[0].pk)
+    suggestion = {
+        CaseType.YOUTH: _("Casusaanpak jongere na signaal %(ref)s"),
+        CaseType.OBH: _("OBH-casus na signaal %(ref)s"),
+    }[case_type] % {"ref": signal.reference}
+    form = forms.CaseFromSignalForm(posted(request), initial={"title": suggestion})
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open_from_signal(
+                actor=request.user,
+                signal=signal,
+                case_type=case_type,
+                title=form.cleaned_data["title"],
+                legal_ground=form.cleaned_data["legal_ground"],
+                link_note=form.cleaned_data["link_note"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(
+                request,
+                _(
+                    "De casus is geopend en signaal %(ref)s is eraan gekoppeld. Voeg nu de leden van de kring toe; "
+                    "rond de stap daarna af op de pagina van het signaal."
+                )
+                % {"ref": signal.reference},
+            )
+            return redirect("cases:detail", pk=case.pk)
+    return render(
+        request,
+        "cases/from_signal.html",
+        {
+            "form": form,
+            "signal": signal,
+            "case_type_label": CaseType(case_type).label,
+            "title": _("Casus openen vanuit signaal %(ref)s") % {"ref": signal.reference},
+        },
+    )
+
+
 @login_required
 @require_POST
 @permission_required("cases.link_signal", raise_exception=True)

@@ -37,6 +37,14 @@ def _youth_subject():
     return {"pk": case.pk, "subject_pk": case.case_subjects.first().subject_id}
 
 
+def _youth_signal_id():
+    from schakel.signals.models import Signal
+
+    return {
+        "signal_pk": Signal.objects.filter(category__parent__code="jongeren", is_demo=True).order_by("pk").first().pk
+    }
+
+
 def _hit():
     return {"pk": 999999}
 
@@ -65,6 +73,13 @@ YOUTH_MEMBERS = {"osp": OK, "parket": OK}
 ROUTES = [
     Route("cases:list", signed_in(DENY, **dict.fromkeys(CASE_USERS, OK))),
     Route("cases:create", signed_in(DENY, **dict.fromkeys(CASE_USERS, OK))),
+    # Opening a case from a signal: only for a signal at a case-approach step
+    # (the demo has none); a youth signal that is not at that step and a
+    # guessed id answer 403/404 to everyone (test_case_from_signal covers the
+    # way in).
+    Route("cases:from_signal", signed_in(DENY), kwargs=_youth_signal_id),
+    Route("cases:from_signal", signed_in(DENY), kwargs=lambda: {"signal_pk": 987654}),
+    Route("cases:from_signal", signed_in(DENY), kwargs=_youth_signal_id, method="POST"),
     Route("cases:hit_list", signed_in(DENY, **dict.fromkeys(CASE_USERS, OK))),
     Route("cases:hit_decide", signed_in(NOT_ALLOWED), kwargs=_hit),
     Route("cases:hit_decide", signed_in(DENY), kwargs=_hit, method="POST"),
