@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite waits on the database and the browser more than on the CPU: one
+# worker per core (pytest-xdist), a test file stays on one worker.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-sqlite test-postgres lint format bench install messages clean
 
@@ -28,10 +31,10 @@ run: $(STAMP)
 ## Tests: the whole suite on SQLite, then on PostgreSQL when DATABASE_URL points to one.
 test: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v 0
-	env -u DATABASE_URL $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$DATABASE_URL"; \
-		$(BIN)/python -m pytest -q $(PYTEST_ARGS); \
+		$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); \
 	else echo "DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 lint: $(STAMP)
