@@ -1,38 +1,22 @@
 """In a real browser: the coordinator adds a measurement and sees the chart change;
 screenshots of the dashboard and an objective page at 1280 and 360 px.
 
-Chromium missing: skipped, unless SCHAKEL_REQUIRE_BROWSER=1 (then it fails).
+Chromium missing: skipped, unless SCHAKEL_REQUIRE_BROWSER=1 (then it fails; see conftest).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.browser
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = os.environ.get("SCHAKEL_CHROMIUM", "/usr/bin/chromium")
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("SCHAKEL_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} missing")
-        pytest.skip(f"{CHROMIUM} missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        yield browser
-        browser.close()
+# The shared session-scoped ``browser`` fixture (tests/browser/conftest.py): two
+# sync Playwright instances in one process collide when the suite runs in workers.
 
 
 def _chart_points(page, indicator_pk: int) -> int:
