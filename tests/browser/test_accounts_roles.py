@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from .helpers import log_in
+from .helpers import no_overflow as _no_overflow
 
 pytestmark = pytest.mark.browser
 
@@ -18,12 +19,6 @@ def _expect():
     from playwright.sync_api import expect
 
     return expect
-
-
-def _no_overflow(page):
-    width = page.viewport_size["width"]
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"page is {scroll_width}px wide in a {width}px viewport"
 
 
 def test_administrator_onboards_and_edits_a_role_at_360(demo_server, page_at, screenshot):
