@@ -199,3 +199,17 @@ def in_tree_order(qs: QuerySet[Category]) -> QuerySet[Category]:
 
 def categories_for_select() -> QuerySet[Category]:
     return in_tree_order(Category.objects.filter(active=True))
+
+
+def linked_cases_for(*, user, signal: Signal) -> list:
+    """The cases ``signal`` is linked to now that ``user`` may see, through the
+    cases app's own access check (``cases_visible_to``): a case the user is not
+    a member of is not mentioned at all, not even its reference."""
+    from schakel.cases import selectors as case_selectors
+    from schakel.cases.models import CaseSignalLink
+
+    case_ids = set(CaseSignalLink.objects.filter(signal_id=signal.pk).values_list("case_id", flat=True))
+    if not case_ids:
+        return []
+    visible = case_selectors.cases_visible_to(user=user).filter(pk__in=case_ids).order_by("pk")
+    return [case for case in visible if signal.pk in case_selectors.linked_signal_ids(case=case)]

@@ -291,6 +291,7 @@ def _detail_context(request, signal, *, posted=None, errors=None) -> dict:
         "reminders": reminders,
         "note_form": NoteForm(),
         "can_triage": request.user.has_perm("signals.triage_signal"),
+        "linked_cases": selectors.linked_cases_for(user=request.user, signal=signal),
     }
 
 
