@@ -191,6 +191,10 @@ class WalkScore(TimeStampedModel):
     )
     withdrawn_reason = models.CharField(_("reden van intrekking"), max_length=300, blank=True)
 
+    # What retention (rule walk_withdrawn_reasons) leaves in withdrawn_reason
+    # once the free text is erased: stored as is, shown translated.
+    REASON_ERASED = "verwijderd na bewaartermijn"
+
     class Meta:
         verbose_name = _("schouwscore")
         verbose_name_plural = _("schouwscores")
@@ -202,6 +206,10 @@ class WalkScore(TimeStampedModel):
     @property
     def is_withdrawn(self) -> bool:
         return self.withdrawn_at is not None
+
+    @property
+    def withdrawn_reason_erased(self) -> bool:
+        return self.withdrawn_reason == self.REASON_ERASED
 
 
 class FollowUpAction(TimeStampedModel):
@@ -355,6 +363,7 @@ class RetentionRule(models.Model):
         QRT_NOTES = "qrt_notes", _("QRT-activiteiten: notities, en adres van bewoners- en sleutelfigurencontacten")
         BEHANGTAFEL_NOTES = "behangtafel_notes", _("Behangtafelsessies: verslag")
         WALK_PHOTOS = "walk_photos", _("Wijkschouw: foto's en opmerkingen bij scores")
+        WALK_WITHDRAWN_REASONS = "walk_withdrawn_reasons", _("Wijkschouw: reden van intrekking van scores")
         INCIDENT_INTERNAL = "incident_internal", _("Incidenten: interne notities en PV-nummer")
 
     code = models.CharField(_("gegevens"), max_length=30, choices=Code.choices, unique=True)

@@ -37,7 +37,13 @@ from .models import (
 Code = RetentionRule.Code
 
 # Used when a rule row is missing (e.g. deleted by hand): the seeded defaults.
-DEFAULT_MONTHS = {Code.QRT_NOTES: 12, Code.BEHANGTAFEL_NOTES: 24, Code.WALK_PHOTOS: 12, Code.INCIDENT_INTERNAL: 60}
+DEFAULT_MONTHS = {
+    Code.QRT_NOTES: 12,
+    Code.BEHANGTAFEL_NOTES: 24,
+    Code.WALK_PHOTOS: 12,
+    Code.WALK_WITHDRAWN_REASONS: 12,
+    Code.INCIDENT_INTERNAL: 60,
+}
 # Contacts with a named resident or key figure: their address points at a person.
 CONTACT_KINDS = (QrtActivity.Kind.RESIDENT_CONTACT, QrtActivity.Kind.KEY_FIGURE)
 
@@ -161,6 +167,36 @@ def _walk_photos(months: int, now: datetime, dry_run: bool) -> int:
     return n
 
 
+def _walk_withdrawn_reasons(months: int, now: datetime, dry_run: bool) -> int:
+    """The free-text reason of a withdrawn score (it may name a resident),
+    counted from the withdrawal. The reason becomes WalkScore.REASON_ERASED;
+    that the score was withdrawn, when and by whom stays, and so does its
+    exclusion from the walk's score (withdrawn_at is not touched)."""
+    rule = f"{Code.WALK_WITHDRAWN_REASONS}={months}"
+    qs = (
+        WalkScore.objects.filter(withdrawn_at__lt=cutoff(now, months))
+        .exclude(withdrawn_reason__in=["", WalkScore.REASON_ERASED])
+        .order_by("pk")
+    )
+    if dry_run:
+        return qs.count()
+    n = 0
+    for score in qs.iterator(chunk_size=500):
+        content = [score.withdrawn_reason]
+        score.withdrawn_reason = WalkScore.REASON_ERASED
+        score.save(update_fields=["withdrawn_reason", "updated_at"])
+        _proof(
+            rule=rule,
+            obj=score,
+            record_date=timezone.localtime(score.withdrawn_at),
+            fields=["withdrawn_reason"],
+            content=content,
+            now=now,
+        )
+        n += 1
+    return n
+
+
 def _incident_internal(months: int, now: datetime, dry_run: bool) -> int:
     rule = f"{Code.INCIDENT_INTERNAL}={months}"
     qs = (
@@ -200,6 +236,7 @@ HANDLERS = {
     Code.QRT_NOTES: _qrt_notes,
     Code.BEHANGTAFEL_NOTES: _behangtafel_notes,
     Code.WALK_PHOTOS: _walk_photos,
+    Code.WALK_WITHDRAWN_REASONS: _walk_withdrawn_reasons,
     Code.INCIDENT_INTERNAL: _incident_internal,
 }
 

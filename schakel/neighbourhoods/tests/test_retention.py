@@ -190,7 +190,7 @@ def test_command_prints_counts(rules, qrt_user):
 
 @pytest.mark.django_db
 def test_administrator_edits_a_retention_period(persona_client):
-    assert RetentionRule.objects.count() == 4  # seeded as reference data
+    assert RetentionRule.objects.count() == 5  # seeded as reference data
     rule = RetentionRule.objects.get(code="walk_photos")
     client = persona_client("beheerder")
     url = reverse("neighbourhoods:retention_rules")
@@ -221,3 +221,79 @@ def test_contact_pinned_to_a_point_is_rounded_once(rules, qrt_user):
     assert QrtActivity.objects.get(pk=presence.pk).lat == point["lat"]
     assert RetentionProof.objects.get(object_id=contact.pk).fields == "lat,lon"
     assert retention.retention_run()["qrt_notes"] == 0  # already at block level: nothing more
+
+
+@pytest.mark.django_db
+def test_withdrawal_reason_erased_after_period_with_proof(rules, qrt_user, client):
+    from schakel.neighbourhoods import indicators
+    from schakel.places import services as place_services
+    from schakel.places.demo import demo_zone_geojson
+
+    area = place_services.area_save(actor=None, code="zone", name="Zone", geometry=demo_zone_geojson()["geometry"])
+    admin = UserFactory(perms=["neighbourhoods.change_checklisttemplate"])
+    template = services.checklist_template_save(actor=admin, name="T", items=[("Zwerfvuil", 1), ("Verlichting", 1)])
+    walk_date = TODAY - dt.timedelta(days=20)
+    walk = services.walk_create(actor=qrt_user, template=template, date=walk_date, area=area)
+    litter, light = template.items.order_by("order")
+    wrong = services.walk_score_add(actor=qrt_user, walk=walk, item=litter, value="D")
+    services.walk_score_add(actor=qrt_user, walk=walk, item=litter, value="A+")
+    later = services.walk_score_add(actor=qrt_user, walk=walk, item=light, value="A+")
+    reason = "Mevrouw Janssens van nr 5 zei dat het haar vuilniszak was"
+    services.walk_score_withdraw(actor=qrt_user, score=wrong, reason=reason)
+    withdrawn_at = WalkScore.objects.get(pk=wrong.pk).withdrawn_at
+    # a second withdrawal, 11 months later: still within its own period when the first expires
+    services.walk_score_withdraw(actor=qrt_user, score=later, reason="Dubbel, zie foto van Peeters")
+    WalkScore.objects.filter(pk=later.pk).update(withdrawn_at=withdrawn_at + dt.timedelta(days=335))
+    walk.refresh_from_db()
+    assert float(walk.score) == 100.0  # the withdrawn D does not count
+
+    def trend_and_indicator():
+        walk.refresh_from_db()
+        trend = [float(w.score) for w in selectors.area_trend(user=qrt_user, area_id=area.pk)]
+        mean = indicators.walk_score_mean(start=walk_date, end=walk_date, params={"area": "zone"})
+        return float(walk.score), trend, float(mean)
+
+    assert trend_and_indicator() == (100.0, [100.0], 100.0)
+
+    # before the period (12 months from the withdrawal): nothing
+    before = withdrawn_at + dt.timedelta(days=360)
+    assert retention.retention_run(now=before)["walk_withdrawn_reasons"] == 0
+    assert WalkScore.objects.get(pk=wrong.pk).withdrawn_reason == reason
+    # after it: the reason becomes the marker, the withdrawal itself stays
+    after = withdrawn_at + dt.timedelta(days=370)
+    assert retention.retention_run(now=after, dry_run=True)["walk_withdrawn_reasons"] == 1
+    assert WalkScore.objects.get(pk=wrong.pk).withdrawn_reason == reason  # a dry run changes nothing
+    assert retention.retention_run(now=after)["walk_withdrawn_reasons"] == 1
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_reason == WalkScore.REASON_ERASED and wrong.withdrawn_reason_erased
+    assert wrong.withdrawn_at == withdrawn_at and wrong.withdrawn_by == qrt_user and wrong.value == "D"
+    assert WalkScore.objects.get(pk=later.pk).withdrawn_reason == "Dubbel, zie foto van Peeters"
+    proof = RetentionProof.objects.get(object_type="neighbourhoods.walkscore", object_id=wrong.pk)
+    assert proof.rule == "walk_withdrawn_reasons=12" and proof.fields == "withdrawn_reason"
+    assert proof.content_sha256 == hashlib.sha256(reason.encode()).hexdigest()
+    assert proof.record_month == timezone.localtime(withdrawn_at).strftime("%Y-%m") and proof.done_at == after
+    event = AuditEvent.objects.get(action="neighbourhoods.retention_erased", object_id=str(wrong.pk))
+    assert event.actor is None and "Janssens" not in event.summary
+    # still withdrawn: excluded from the score, the trend and the indicator, also after a recompute
+    assert trend_and_indicator() == (100.0, [100.0], 100.0)
+    services.walk_score_add(actor=qrt_user, walk=walk, item=light, value="A")
+    assert trend_and_indicator() == (87.5, [87.5], 87.5)  # mean(A+ 100, A 75); the D stays out
+    # idempotent: the marker is not erased again, no second proof
+    assert retention.retention_run(now=after)["walk_withdrawn_reasons"] == 0
+    assert RetentionProof.objects.filter(object_type="neighbourhoods.walkscore").count() == 1
+    # the walk page shows the marker, translated, and no longer the reason
+    client.force_login(qrt_user)
+    body = client.get(reverse("neighbourhoods:walk_detail", args=[walk.pk])).content.decode()
+    assert "Janssens" not in body and "<em>verwijderd na bewaartermijn</em>" in body and "score--withdrawn" in body
+    # the second reason goes in its own time
+    later_after = withdrawn_at + dt.timedelta(days=335 + 370)
+    assert retention.retention_run(now=later_after)["walk_withdrawn_reasons"] == 1
+    assert WalkScore.objects.get(pk=later.pk).withdrawn_reason_erased
+
+
+@pytest.mark.django_db
+def test_dpo_reads_the_withdrawal_reason_period(persona_client):
+    rule = RetentionRule.objects.get(code="walk_withdrawn_reasons")  # seeded as reference data
+    assert rule.months == retention.DEFAULT_MONTHS["walk_withdrawn_reasons"] == 12
+    body = persona_client("dpo").get(reverse("neighbourhoods:retention_rules")).content.decode()
+    assert "Wijkschouw: reden van intrekking van scores" in body

@@ -6,7 +6,7 @@ from schakel.neighbourhoods import retention
 class Command(BaseCommand):
     help = (
         "Erase personal data from neighbourhood records past their retention period "
-        "(QRT notes and contact addresses, behangtafel reports, wijkschouw photos, incident internal notes), "
+        "(QRT notes and contact addresses, behangtafel reports, wijkschouw photos and withdrawal reasons, incident internal notes), "
         "keeping a proof of erasure."
     )
 
