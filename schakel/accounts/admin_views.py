@@ -154,6 +154,8 @@ def user_edit(request, pk: int):
             services.user_update(actor=request.user, user=target, **form.cleaned_data)
         except services.RoleNotGrantable as exc:
             _role_refused(form, exc)
+        except services.AccountProtected as exc:
+            form.add_error(None, _("U kunt deze wijziging niet opslaan: %(reason)s") % {"reason": exc.reason})
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect("accounts:user_list")

@@ -15,6 +15,13 @@ The rule, in order:
 Removing a role follows the same rule as granting it: an administrator
 manages only the roles they could hand out, and a role they could not is
 kept as it is.
+
+The account of someone who holds a privileged role is protected the same way
+(``protected_change_refusal``): its e-mail address, organisation and active
+flag are changed only by a holder of ``accounts.assign_privileged_role``.
+Otherwise an administrator who may not appoint a DPO could take over the
+DPO's account (new e-mail address, then "Wachtwoord vergeten") or switch it
+off.
 """
 
 from __future__ import annotations
@@ -73,3 +80,25 @@ def role_grant_refusal(actor, role, *, target=None) -> str | None:
     if not role_is_assignable(role):
         return _("deze rol is niet vrijgegeven voor toekenning door functioneel beheerders.")
     return None
+
+
+# The fields of an account that decide who can sign in as it, and where.
+PROTECTED_FIELDS = ("email", "organisation", "is_active")
+
+
+def protected_change_refusal(actor, target, changed_fields) -> str | None:
+    """Why ``actor`` may not change ``changed_fields`` of ``target``'s account,
+    in Dutch, or None. Refused: a protected field (``PROTECTED_FIELDS``) of
+    another user who holds a privileged role, without
+    ``accounts.assign_privileged_role``."""
+    if actor.is_superuser or target.pk == actor.pk or actor.has_perm("accounts.assign_privileged_role"):
+        return None
+    if not set(changed_fields) & set(PROTECTED_FIELDS):
+        return None
+    roles = target.groups.prefetch_related("permissions__content_type")
+    if not any(role_is_privileged(role) for role in roles):
+        return None
+    return _(
+        "deze gebruiker heeft een beheerrol. Alleen een beheerder met het recht om beheerrollen toe te kennen "
+        "kan het e-mailadres, de organisatie of het actief-zijn van dit account wijzigen."
+    )

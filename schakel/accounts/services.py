@@ -150,6 +150,31 @@ def _check_roles_grantable(actor, groups, *, target=None) -> None:
             raise RoleNotGrantable(group, reason)
 
 
+class AccountProtected(PermissionDenied):
+    """The actor may not change the sign-in data (e-mail address,
+    organisation, active flag) of a user who holds a privileged role
+    (``permissions.protected_change_refusal``); carries the Dutch reason."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _check_account_changeable(actor, user, changed_fields) -> None:
+    from .permissions import protected_change_refusal
+
+    reason = protected_change_refusal(actor, user, changed_fields)
+    if reason is not None:
+        # Outside the transaction, so that the refusal stays recorded.
+        audit.record_admin(
+            actor=actor,
+            action="accounts.user_change_refused",
+            obj=user,
+            summary=f"fields: {', '.join(sorted(changed_fields))}",
+        )
+        raise AccountProtected(reason)
+
+
 def user_create(
     *,
     actor,
@@ -195,7 +220,10 @@ def user_update(*, actor, user: User, **fields) -> User:
 
     Every role added or taken away must pass ``permissions.role_grant_refusal``
     (RoleNotGrantable otherwise, nothing saved); roles left as they are need no
-    check, so a caller passes the roles it may not touch unchanged."""
+    check, so a caller passes the roles it may not touch unchanged. The
+    e-mail address, organisation and active flag of another user who holds a
+    privileged role need ``accounts.assign_privileged_role`` (AccountProtected
+    otherwise, nothing saved)."""
     if not can_manage_user(actor, user.organisation_id):
         raise PermissionDenied
     new_org = fields.get("organisation")
@@ -203,6 +231,7 @@ def user_update(*, actor, user: User, **fields) -> User:
         raise PermissionDenied
     groups = fields.pop("groups", None)
     units = fields.pop("units", None)
+    _check_account_changeable(actor, user, [name for name, value in fields.items() if getattr(user, name) != value])
     if groups is not None:
         # Checked before anything is written (a refused role saves nothing) and
         # outside the transaction, so that the audit event of a refusal stays.

@@ -29,6 +29,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.role_grant_refused": _("Toekennen van een rol geweigerd"),
     "accounts.role_permissions_changed": _("Rechten van een rol gewijzigd"),
     "accounts.roles_changed": _("Rollen van een gebruiker gewijzigd"),
+    "accounts.user_change_refused": _("Wijziging van een beheerdersaccount geweigerd"),
     "accounts.user_changed": _("Gebruiker gewijzigd"),
     "accounts.user_created": _("Gebruiker aangemaakt"),
     # audit
