@@ -120,6 +120,8 @@ ACTION_LABELS: dict[str, str] = {
     # signals
     "signals.category_saved": _("Signaalcategorie opgeslagen"),
     "signals.deadline_reminder_sent": _("Herinnering termijn verstuurd"),
+    "signals.feedback_approved": _("Terugkoppeling aan de melder goedgekeurd"),
+    "signals.feedback_rejected": _("Terugkoppeling aan de melder geweigerd"),
     "signals.feedback_written": _("Terugkoppeling aan de melder geschreven"),
     "signals.invitation_created": _("Uitnodigingslink aangemaakt"),
     "signals.invitation_revoked": _("Uitnodigingslink ingetrokken"),
@@ -129,6 +131,8 @@ ACTION_LABELS: dict[str, str] = {
     "signals.signal_created": _("Signaal aangemaakt"),
     "signals.signal_deleted_retention": _("Signaal verwijderd (bewaartermijn verstreken)"),
     "signals.signal_step_completed": _("Stap van een signaal afgerond"),
+    "signals.status_lookup": _("Status van een signaal opgevraagd met opvolgcode"),
+    "signals.status_lookup_refused": _("Opvragen van een status met opvolgcode geweigerd"),
     # subjects
     "subjects.enterprise_created": _("Onderneming aangemaakt"),
     "subjects.establishment_created": _("Inrichting aangemaakt"),
@@ -267,6 +271,9 @@ PURPOSE_LABELS: dict[str, str] = {
     "refused: not a member or no such case": _("Geweigerd: geen lid of onbestaande casus"),
     "refused: not visible or no such subject": _("Geweigerd: niet zichtbaar of onbestaand subject"),
     "signal handling (triage and follow-up)": _("Behandeling van een signaal (triage en opvolging)"),
+    "status lookup by the reporter (reference and code)": _(
+        "Status opgevraagd door de melder (referentie en opvolgcode)"
+    ),
     "subject registry: detail page": _("Subjectenregister: detailpagina"),
     # Stored in Dutch already; mapped so that fr/en readers get their language.
     "Adreslijst impactcirkel voor bewonersbrief": _("Adreslijst impactcirkel voor bewonersbrief"),

@@ -17,6 +17,15 @@ class SignalsConfig(AppConfig):
         # the status and feedback of what they reported.
         register(NavItem("signals_mine", _("Mijn meldingen"), "signals:mine", "signals.add_signal", 30))
         register(NavItem("signals_queue", _("Wachtrij signalen"), "signals:queue", "signals.triage_signal", 31))
+        register(
+            NavItem(
+                "signals_feedback_reviews",
+                _("Terugkoppelingen nakijken"),
+                "signals:feedback_reviews",
+                "signals.review_feedback",
+                31,
+            )
+        )
         # Triage reaches the map from the queue page; those who see all signals
         # without a queue (the coordinator) get it in the menu.
         register(NavItem("signals_map", _("Kaart signalen"), "signals:map", "signals.view_all_signals", 32))

@@ -230,3 +230,23 @@ class RoutingRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # The same tree order as the settings table and the intake form.
         self.fields["category"].queryset = in_tree_order(Category.objects.all())
+
+
+class FeedbackApproveForm(forms.Form):
+    text = forms.CharField(
+        label=_("Tekst voor de melder"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        help_text=_("U mag de tekst aanpassen; de oorspronkelijke tekst blijft in het verloop."),
+    )
+
+
+class FeedbackRejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van weigering"), max_length=500, widget=forms.Textarea(attrs={"rows": 2, "maxlength": 500})
+    )
+
+
+class StatusLookupForm(forms.Form):
+    reference = forms.CharField(label=_("Referentie"), max_length=20, help_text=_("Bijvoorbeeld S-000123."))
+    code = forms.CharField(label=_("Opvolgcode"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"}))

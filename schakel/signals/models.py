@@ -112,6 +112,12 @@ class Invitation(TimeStampedModel):
         return self.label
 
 
+class FeedbackReview(models.TextChoices):
+    PENDING = "pending", _("Wacht op nakijken")
+    APPROVED = "approved", _("Goedgekeurd")
+    REJECTED = "rejected", _("Geweigerd")
+
+
 class Signal(TimeStampedModel):
     class Channel(models.TextChoices):
         STAFF = "staff", _("Medewerker")
@@ -177,6 +183,19 @@ class Signal(TimeStampedModel):
     triaged_at = models.DateTimeField(_("getrieerd op"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
     feedback = models.CharField(_("terugkoppeling aan de melder"), max_length=300, blank=True)
+    # A handler's written feedback is proposed first; the reporter reads it
+    # (in ``feedback``) only after someone else with ``review_feedback``
+    # approved it. The history (SignalEvent) keeps the original and any edit.
+    feedback_review = models.CharField(
+        _("nakijken van de terugkoppeling"), max_length=20, choices=FeedbackReview.choices, blank=True, default=""
+    )
+    feedback_proposed = models.CharField(_("voorgestelde terugkoppeling"), max_length=300, blank=True)
+    feedback_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Status lookup for a partner without an account: HMAC of the code shown
+    # once after the partner form (services.lookup_hash); empty = no lookup.
+    lookup_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     # Set by the deadline reminder (``signals_reminders``); the queue marks a
     # signal as reminded while this is not older than the current step's deadline.
     reminded_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
@@ -202,6 +221,12 @@ class Signal(TimeStampedModel):
             models.Index(fields=["category", "created_at"], name="signals_cat_created"),
             models.Index(fields=["cell"], name="signals_cell"),
             models.Index(fields=["reporter", "created_at"], name="signals_reporter"),
+            # The review list: only the few texts waiting for a reviewer.
+            models.Index(
+                fields=["feedback_review"],
+                name="signals_feedback_pending",
+                condition=models.Q(feedback_review="pending"),
+            ),
         ]
         permissions = [
             ("triage_signal", _("Kan signalen van het eigen team trieren")),
@@ -210,6 +235,7 @@ class Signal(TimeStampedModel):
             ("export_signal", _("Kan signalen exporteren")),
             ("manage_signal_settings", _("Kan categorieën en routeringsregels beheren")),
             ("manage_invitation", _("Kan uitnodigingslinks voor partners beheren")),
+            ("review_feedback", _("Kan terugkoppelingen aan melders nakijken en goedkeuren")),
         ]
 
     def __str__(self) -> str:
@@ -247,6 +273,8 @@ class SignalEvent(AppendOnlyModel):
         NOTE = "note", _("Notitie")
         TASK = "task", _("Processtap")
         FEEDBACK = "feedback", _("Terugkoppeling aan de melder")
+        FEEDBACK_APPROVED = "feedback_approved", _("Terugkoppeling goedgekeurd")
+        FEEDBACK_REJECTED = "feedback_rejected", _("Terugkoppeling geweigerd")
 
     signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField()
@@ -276,6 +304,30 @@ class SignalEvent(AppendOnlyModel):
     @property
     def status_label(self) -> str:
         return str(dict(Signal.Status.choices).get(self.status, self.status))
+
+
+class LookupAttempt(models.Model):
+    """One status lookup on the public page (reference + code), for its rate
+    limit only: counted per client and per reference over the last hour, like
+    the partner form's hourly limit. No content, no IP address: ``client`` is
+    a keyed hash of it. Rows older than a day are removed by the lookup itself."""
+
+    at = models.DateTimeField()
+    client = models.CharField(max_length=64)
+    signal_number = models.PositiveBigIntegerField(null=True)
+    ok = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["client", "at"], name="signals_lookup_client"),
+            models.Index(fields=["signal_number", "at"], name="signals_lookup_signal"),
+            models.Index(fields=["at"], name="signals_lookup_at"),
+        ]
+        verbose_name = _("opvraging met opvolgcode")
+        verbose_name_plural = _("opvragingen met opvolgcode")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'refused'}"
 
 
 class DeadlineReminder(AppendOnlyModel):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from schakel.places import geo
 
-from .models import Category, Signal, SignalAccess
+from .models import Category, FeedbackReview, Signal, SignalAccess
 
 FULL = "full"
 STATUS_ONLY = "status"
@@ -213,3 +213,16 @@ def linked_cases_for(*, user, signal: Signal) -> list:
         return []
     visible = case_selectors.cases_visible_to(user=user).filter(pk__in=case_ids).order_by("pk")
     return [case for case in visible if signal.pk in case_selectors.linked_signal_ids(case=case)]
+
+
+def feedback_pending_for(user) -> QuerySet[Signal]:
+    """Written feedback waiting for review, on signals the user sees in full;
+    empty without ``signals.review_feedback``. Oldest first."""
+    if not user.is_authenticated or not user.has_perm("signals.review_feedback"):
+        return Signal.objects.none()
+    return (
+        Signal.objects.filter(handling_q(user))
+        .filter(feedback_review=FeedbackReview.PENDING)
+        .select_related("category__parent", "feedback_proposed_by")
+        .order_by("closed_at", "pk")
+    )

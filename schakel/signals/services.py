@@ -35,6 +35,7 @@ from .models import (
     Category,
     DeadlineReminder,
     DeletionProof,
+    FeedbackReview,
     Invitation,
     RoutingRule,
     Signal,
@@ -382,8 +383,9 @@ def signal_task_complete(
     ``legal_ground`` (schakel.legal); the disclosure event records it.
 
     ``feedback`` is an optional text for the reporter, written by the handler
-    on the step that closes the signal; it replaces the fixed thank-you text
-    on the reporter's "Mijn meldingen". Refused for youth signals (ADR 0302:
+    on the step that closes the signal; once someone else approved it
+    (``feedback_approve``) it replaces the fixed thank-you text the reporter
+    reads. Refused for youth signals (ADR 0302:
     fixed text only) and when the step does not close the signal.
     """
     if not actor.has_perm("signals.triage_signal"):
@@ -427,10 +429,8 @@ def signal_task_complete(
                     )
                 }
             )
-        signal.feedback = feedback
-        signal.save(update_fields=["feedback", "updated_at"])
-        _event(signal, kind=SignalEvent.Kind.FEEDBACK, actor=actor, text=feedback)
-        audit.record_write(actor=actor, action="signals.feedback_written", obj=signal, summary="feedback to reporter")
+        # Proposed only: the reporter reads it after review (feedback_propose, end of module).
+        feedback_propose(actor=actor, signal=signal, text=feedback)
     return done
 
 
@@ -796,3 +796,79 @@ def reminders_send(*, now: datetime | None = None, base_url: str = "", fire_time
             logger.exception("signals: deadline reminder for work item %s could not be sent", pk)
             continue
     return sent
+
+
+# --- review of written feedback (four eyes) ---------------------------------
+
+
+def feedback_propose(*, actor, signal: Signal, text: str) -> None:
+    """Record a handler's written feedback as a proposal: the reporter keeps
+    reading the fixed sentence until someone else approves it. Called by
+    ``signal_task_complete`` inside its transaction, after the checks there."""
+    signal.feedback_proposed = text
+    signal.feedback_proposed_by = actor
+    signal.feedback_review = FeedbackReview.PENDING
+    signal.save(update_fields=["feedback_proposed", "feedback_proposed_by", "feedback_review", "updated_at"])
+    _event(signal, kind=SignalEvent.Kind.FEEDBACK, actor=actor, text=text)
+    audit.record_write(
+        actor=actor, action="signals.feedback_written", obj=signal, summary="feedback to reporter proposed for review"
+    )
+
+
+def _feedback_under_review(actor, signal: Signal) -> Signal:
+    """The signal, locked, if ``actor`` may review its pending feedback now."""
+    from .selectors import FULL, signal_get_for
+
+    if not actor.has_perm("signals.review_feedback"):
+        raise PermissionDenied
+    _visible, level = signal_get_for(user=actor, pk=signal.pk)  # 404 if not visible
+    if level != FULL:
+        raise PermissionDenied
+    locked = Signal.objects.select_for_update(of=("self",)).select_related("category__parent").get(pk=signal.pk)
+    if locked.feedback_review != FeedbackReview.PENDING:
+        raise ValidationError(_("Deze terugkoppeling werd al nagekeken."))
+    if locked.feedback_proposed_by_id == actor.pk:
+        # Four eyes: the author of the text never approves or rejects it.
+        raise PermissionDenied(_("U schreef deze terugkoppeling zelf; een collega kijkt ze na."))
+    return locked
+
+
+@transaction.atomic
+def feedback_approve(*, actor, signal: Signal, text: str | None = None) -> Signal:
+    """Approve the proposed feedback (needs ``signals.review_feedback``, full
+    visibility and not being its author). ``text`` may edit it: the edit is a
+    new history row, the proposal's row stays. Only now does the reporter read
+    it (``Signal.feedback``)."""
+    locked = _feedback_under_review(actor, signal)
+    final = locked.feedback_proposed if text is None else _clean_text(text, limit=300, field="text")
+    if not final:
+        raise ValidationError({"text": _("De terugkoppeling is leeg. Weiger ze als de melder niets mag lezen.")})
+    if locked.category.youth:
+        raise ValidationError(_("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling."))
+    edited = final != locked.feedback_proposed
+    locked.feedback = final
+    locked.feedback_review = FeedbackReview.APPROVED
+    locked.save(update_fields=["feedback", "feedback_review", "updated_at"])
+    _event(locked, kind=SignalEvent.Kind.FEEDBACK_APPROVED, actor=actor, text=final)
+    audit.record_write(
+        actor=actor,
+        action="signals.feedback_approved",
+        obj=locked,
+        summary="approved with edits" if edited else "approved unchanged",
+    )
+    return locked
+
+
+@transaction.atomic
+def feedback_reject(*, actor, signal: Signal, reason: str) -> Signal:
+    """Reject the proposed feedback with a reason (same rules as approving).
+    The reporter keeps the fixed sentence; the reason stays in the history."""
+    locked = _feedback_under_review(actor, signal)
+    reason = _clean_text(reason, limit=500, field="reason")
+    if not reason:
+        raise ValidationError({"reason": _("Geef de reden waarom de terugkoppeling geweigerd wordt.")})
+    locked.feedback_review = FeedbackReview.REJECTED
+    locked.save(update_fields=["feedback_review", "updated_at"])
+    _event(locked, kind=SignalEvent.Kind.FEEDBACK_REJECTED, actor=actor, text=reason)
+    audit.record_write(actor=actor, action="signals.feedback_rejected", obj=locked, summary="rejected")
+    return locked

@@ -28,6 +28,8 @@ from schakel.workflows.services import may_work_on
 from . import selectors, services
 from .forms import (
     CategoryForm,
+    FeedbackApproveForm,
+    FeedbackRejectForm,
     IntakeForm,
     InvitationForm,
     NoteForm,
@@ -35,7 +37,7 @@ from .forms import (
     QueueFilterForm,
     RoutingRuleForm,
 )
-from .models import Category, Invitation, RoutingRule
+from .models import Category, FeedbackReview, Invitation, RoutingRule
 
 
 def _signal_fields(data: dict) -> dict:
@@ -246,7 +248,7 @@ def _steps(user, signal, posted: dict | None = None, errors: dict | None = None)
         # signal; never for youth signals (ADR 0302) or a reporter without account.
         feedback = bool(
             allowed
-            and signal.reporter_id
+            and (signal.reporter_id or signal.lookup_hash)
             and not signal.category.youth
             and _may_finish(item.instance.definition.meta, item.bpmn_id)
         )
@@ -292,6 +294,25 @@ def _detail_context(request, signal, *, posted=None, errors=None) -> dict:
         "note_form": NoteForm(),
         "can_triage": request.user.has_perm("signals.triage_signal"),
         "linked_cases": selectors.linked_cases_for(user=request.user, signal=signal),
+        "review": _review_context(request.user, signal),
+    }
+
+
+def _review_context(user, signal) -> dict | None:
+    """The review state of the handler's written feedback on the signal page,
+    with the approve/reject forms for a reviewer who did not write it."""
+    if not signal.feedback_review:
+        return None
+    pending = signal.feedback_review == FeedbackReview.PENDING
+    own = signal.feedback_proposed_by_id == user.pk
+    may_review = pending and not own and user.has_perm("signals.review_feedback")
+    return {
+        "state": signal.get_feedback_review_display(),
+        "pending": pending,
+        "own": pending and own,
+        "may_review": may_review,
+        "approve_form": FeedbackApproveForm(initial={"text": signal.feedback_proposed}) if may_review else None,
+        "reject_form": FeedbackRejectForm() if may_review else None,
     }
 
 
@@ -598,3 +619,66 @@ def rule_edit(request, pk=None):
         messages.success(request, _("Routeringsregel bewaard."))
         return redirect("signals:settings")
     return render(request, "signals/settings_form.html", {"form": form, "title": _("Routeringsregel"), "rule": rule})
+
+
+# --- review of written feedback ---------------------------------------------
+
+
+@login_required
+@permission_required("signals.review_feedback", raise_exception=True)
+def feedback_reviews(request):
+    """Written feedback waiting for a reviewer, on signals the user sees."""
+    page = Paginator(selectors.feedback_pending_for(request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "signals/feedback_reviews.html", {"page": page})
+
+
+def _review_post(request, pk, action):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level != selectors.FULL:
+        raise Http404
+    try:
+        action(signal)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+        return False, signal
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("U mag deze terugkoppeling niet nakijken."))
+        return False, signal
+    return True, signal
+
+
+@never_cache
+@require_POST
+@login_required
+@permission_required("signals.review_feedback", raise_exception=True)
+def feedback_approve(request, pk):
+    form = FeedbackApproveForm(request.POST)
+
+    def approve(signal):
+        if not form.is_valid():
+            raise ValidationError(_("De tekst is leeg of langer dan 300 tekens."))
+        services.feedback_approve(actor=request.user, signal=signal, text=form.cleaned_data["text"])
+
+    done, signal = _review_post(request, pk, approve)
+    if done:
+        messages.success(request, _("De terugkoppeling is goedgekeurd; de melder kan ze nu lezen."))
+    return redirect("signals:detail", pk=signal.pk)
+
+
+@never_cache
+@require_POST
+@login_required
+@permission_required("signals.review_feedback", raise_exception=True)
+def feedback_reject(request, pk):
+    form = FeedbackRejectForm(request.POST)
+
+    def reject(signal):
+        if not form.is_valid():
+            raise ValidationError(_("Geef de reden waarom de terugkoppeling geweigerd wordt."))
+        services.feedback_reject(actor=request.user, signal=signal, reason=form.cleaned_data["reason"])
+
+    done, signal = _review_post(request, pk, reject)
+    if done:
+        messages.success(request, _("De terugkoppeling is geweigerd; de melder houdt de vaste bedankzin."))
+    return redirect("signals:detail", pk=signal.pk)

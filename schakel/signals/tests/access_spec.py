@@ -71,6 +71,10 @@ ROUTES = [
     Route("signals:step", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     Route("signals:note", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     Route("signals:attachment", signed_in(DENY, coordinator=OK, triage=OK), kwargs=_attachment),
+    # Written feedback waiting for review: the triage role (review_feedback).
+    Route("signals:feedback_reviews", signed_in(DENY, triage=OK)),
+    Route("signals:feedback_approve", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
+    Route("signals:feedback_reject", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     # The API lists only what the caller may see (an empty list for most).
     Route("api:signal_list", signed_in(OK, anonymous=403)),
 ]

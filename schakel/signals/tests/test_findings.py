@@ -263,8 +263,16 @@ def test_handler_writes_feedback_on_the_closing_step_and_the_reporter_reads_it(c
     response = client.post(url, {"item": item.pk, "choice": "afsluiten", "note": "Buiten scope.", "feedback": text})
     assert response.status_code == 302
     signal.refresh_from_db()
-    assert signal.status == Signal.Status.CLOSED_NO_FOLLOWUP and signal.feedback == text
+    assert signal.status == Signal.Status.CLOSED_NO_FOLLOWUP and signal.feedback_proposed == text
     assert SignalEvent.objects.filter(signal=signal, kind="feedback", text=text).exists()
+    # The reporter reads it once a colleague with the triage role approved it (four eyes).
+    assert signal.feedback != text and signal.feedback_review == "pending"
+    from schakel.accounts.models import Unit
+    from schakel.core.testing import UserFactory
+
+    colleague = UserFactory(organisation=persona_user("triage").organisation, roles=["Intake- en triagemedewerker"])
+    colleague.units.set(Unit.objects.filter(code="preventie-veiligheid"))
+    services.feedback_approve(actor=colleague, signal=signal)
     client.force_login(persona_user("frontlijn"))
     assert text in client.get(reverse("signals:mine")).content.decode()
     assert text in client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
