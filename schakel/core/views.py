@@ -3,14 +3,19 @@ from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from . import home as home_panels
+
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {})
+    return render(
+        request, "core/home.html", {"panels": home_panels.panels_for(request.user, today=timezone.localdate())}
+    )
 
 
 @require_GET

@@ -1,0 +1,44 @@
+"""Home-page panel: the signals waiting on a step in the user's teams (core.home)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from schakel.core.home import ROWS, Panel, Row, register
+
+from . import selectors
+
+
+@register("signals_queue", order=10)
+def queue_panel(user, *, today):
+    if not user.has_perm("signals.triage_signal"):
+        return None
+    now = timezone.now()
+    # The queue's own selector: the user's teams, youth signals only for the OSP.
+    qs = selectors.queue_for(user, teams=list(user.units.values_list("pk", flat=True)))
+    counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(task_due_at__lt=now)))
+    rows = []
+    for r in qs.values("pk", "current_task", "task_due_at", "category__name")[:ROWS]:
+        due = r["task_due_at"]
+        rows.append(
+            Row(
+                label=f"S-{r['pk']:06d} · {r['category__name']}",
+                url=reverse("signals:detail", args=[r["pk"]]),
+                detail=r["current_task"],
+                due=timezone.localtime(due).date() if due else None,
+                overdue=bool(due and due < now),
+            )
+        )
+    return Panel(
+        key="signals_queue",
+        title=_("Signalen die op uw team wachten"),
+        rows=rows,
+        total=counts["total"],
+        overdue=counts["overdue"],
+        more_url=reverse("signals:queue"),
+        more_label=_("Naar de wachtrij"),
+        empty=_("Er wacht niets op uw team."),
+    )
