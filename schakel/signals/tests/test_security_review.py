@@ -78,3 +78,25 @@ def test_the_revoke_page_does_not_count_youth_reports_for_others(client, sig_see
     response = client.get(url)
     assert response.status_code == 200
     assert not response.context.get("recent")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="security review finding S3 (older than the reviewed range): what the OSP writes in the youth "
+    "process of an ordinary signal is read by everyone who sees the signal (ADR 0302)",
+)
+def test_the_youth_process_of_an_ordinary_signal_stays_with_the_osp(client, make_signal):
+    from django.urls import reverse
+
+    signal = make_signal(category="overlast")
+    signal = _complete(signal, "triage", "relevant")
+    signal = _complete(signal, "triage", "verder")
+    signal = _complete(signal, "triage", "osp")
+    assert signal.youth_instance is not None
+    signal = _complete(signal, "osp", "opvolgen", note="Jongere K. (15) wordt begeleid; moeder werkt mee.")
+    client.force_login(persona_user("osp"))
+    assert "Jongere K. (15)" in client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    for persona in ("coordinator", "triage"):
+        client.force_login(persona_user(persona))
+        response = client.get(reverse("signals:detail", args=[signal.pk]))
+        assert "Jongere K. (15)" not in response.content.decode(), persona
