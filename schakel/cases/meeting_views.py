@@ -3,13 +3,14 @@ ICS invitations and PDF minutes; the plan of approach; the two-phase list."""
 
 from __future__ import annotations
 
+from functools import partial
 from io import BytesIO
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -89,15 +90,33 @@ def meeting_detail(request, pk: int):
 def meeting_item_add(request, pk: int):
     meeting = selectors.meeting_get_for(user=request.user, pk=pk)
     case = selectors.case_get_for(user=request.user, pk=request.POST.get("case", ""), perm="change")
+    _change_and_report(
+        request,
+        partial(services.meeting_item_add, actor=request.user, meeting=meeting, case=case),
+        done=_("De casus staat op de agenda."),
+    )
+    return redirect("cases:meeting_detail", pk=meeting.pk)
+
+
+def _change_and_report(request, change, *, done: str) -> None:
+    """Run a one-click change (a button that redirects back) and report it as a
+    message: a refusal of the service is an error message, a permission refusal
+    a 404, the same answer as for a row that does not exist."""
     try:
-        services.meeting_item_add(actor=request.user, meeting=meeting, case=case)
+        change()
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied:
         raise Http404 from None
     else:
-        messages.success(request, _("De casus staat op de agenda."))
-    return redirect("cases:meeting_detail", pk=meeting.pk)
+        messages.success(request, done)
+
+
+def _meeting_item_for(request, pk: int, item_pk: int):
+    """The meeting and one of its agenda items; 404 when either is missing or
+    the user may not see it."""
+    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
+    return meeting, selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
 
 
 def _item_members(item):
@@ -136,8 +155,7 @@ def _item_context(request, meeting, item, minutes_form=None, conflict=False, dec
 @require_http_methods(["GET", "POST"])
 def meeting_item(request, pk: int, item_pk: int):
     """One case on the agenda: its minutes (with conflict detection), decisions and actions."""
-    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    meeting, item = _meeting_item_for(request, pk, item_pk)
     audit.record_access(
         actor=request.user, obj=item.case, purpose="case meeting item", action="cases.meeting_item_viewed"
     )
@@ -175,20 +193,16 @@ def meeting_item(request, pk: int, item_pk: int):
 def decision_add(request, pk: int, item_pk: int):
     """Record a decision. An error shows the item page again with the text
     kept and the message next to the field."""
-    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
-    form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.decision_record(actor=request.user, item=item, text=form.cleaned_data["text"])
-        except ValidationError as exc:
-            apply_validation_error(form, exc)
-        except PermissionDenied:
-            raise Http404 from None
-        else:
-            messages.success(request, _("De beslissing is genoteerd."))
-            return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
-    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, decision_form=form))
+    meeting, item = _meeting_item_for(request, pk, item_pk)
+    return _save_item_form(
+        request,
+        meeting,
+        item,
+        form_name="decision_form",
+        form=forms.DecisionForm(request.POST),
+        save=lambda data: services.decision_record(actor=request.user, item=item, text=data["text"]),
+        done=_("De beslissing is genoteerd."),
+    )
 
 
 @login_required
@@ -198,20 +212,34 @@ def decision_add(request, pk: int, item_pk: int):
 def action_add(request, pk: int, item_pk: int):
     """Add an action to the item's case. An error shows the item page again
     with everything the user chose and the message next to its field."""
-    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
-    form = forms.ActionForm(request.POST, members=_item_members(item))
+    meeting, item = _meeting_item_for(request, pk, item_pk)
+    return _save_item_form(
+        request,
+        meeting,
+        item,
+        form_name="action_form",
+        form=forms.ActionForm(request.POST, members=_item_members(item)),
+        save=lambda data: services.action_item_create(actor=request.user, case=item.case, item=item, **data),
+        done=_("De actie is toegevoegd."),
+    )
+
+
+def _save_item_form(request, meeting, item, *, form_name: str, form, save, done: str):
+    """Save a form posted from a meeting item's page with ``save(cleaned_data)``.
+    Saved: a message and back to the page. Not valid or refused by the service:
+    the page again, the form (as ``form_name``) keeping the input with the error
+    at its field. A permission refusal is a 404."""
     if form.is_valid():
         try:
-            services.action_item_create(actor=request.user, case=item.case, item=item, **form.cleaned_data)
+            save(form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         except PermissionDenied:
             raise Http404 from None
         else:
-            messages.success(request, _("De actie is toegevoegd."))
+            messages.success(request, done)
             return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
-    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, action_form=form))
+    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, **{form_name: form}))
 
 
 @login_required
@@ -249,8 +277,7 @@ def item_pdf(request, pk: int, item_pk: int):
     """PDF minutes of one case item, for members of that case only."""
     from xhtml2pdf import pisa
 
-    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
+    meeting, item = _meeting_item_for(request, pk, item_pk)
     audit.record_access(actor=request.user, obj=item.case, purpose="PDF minutes", action="cases.minutes_pdf")
     html = render_to_string(
         "cases/minutes_pdf.html",
@@ -395,48 +422,32 @@ def twophase_decide(request, pk: int):
 @code_accepted_required
 @require_POST
 def action_status(request, pk: int, item_pk: int, action_pk: int):
-    meeting = selectors.meeting_get_for(user=request.user, pk=pk)
-    item = selectors.meeting_item_get_for(user=request.user, meeting=meeting, item_pk=item_pk)
-    action = item.case.action_items.filter(pk=action_pk).first()
-    if action is None:
-        raise Http404
-    try:
-        services.action_item_set_status(actor=request.user, action=action, status=request.POST.get("status", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(request, _("De status van de actie is bijgewerkt."))
+    meeting, item = _meeting_item_for(request, pk, item_pk)
+    action = get_object_or_404(item.case.action_items, pk=action_pk)
+    _change_and_report(
+        request,
+        partial(
+            services.action_item_set_status, actor=request.user, action=action, status=request.POST.get("status", "")
+        ),
+        done=_("De status van de actie is bijgewerkt."),
+    )
     return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
 
 
 # --- Status of interventions and exit-plan goals ---------------------------------------
 
 
-def _plan_step(request, pk: int, item_pk: int, *, kind: str):
-    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+def _plan_step(request, case, set_status):
+    """Take the posted status step of one row of the case's plan with
+    ``set_status(actor=, to_status=, note=)``, report it, back to the plan."""
     form = forms.StatusStepForm(request.POST)
-    rows = case.interventions if kind == "intervention" else case.exit_goals
-    row = rows.filter(pk=item_pk).first()
-    if row is None:
-        raise Http404
-    try:
+
+    def step():
         if not form.is_valid():
             raise ValidationError(_("Kies een nieuwe status."))
-        data = form.cleaned_data
-        if kind == "intervention":
-            services.intervention_set_status(
-                actor=request.user, intervention=row, to_status=data["to_status"], note=data["note"]
-            )
-        else:
-            services.exit_goal_set_status(actor=request.user, goal=row, to_status=data["to_status"], note=data["note"])
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(request, _("De status is gewijzigd."))
+        set_status(actor=request.user, to_status=form.cleaned_data["to_status"], note=form.cleaned_data["note"])
+
+    _change_and_report(request, step, done=_("De status is gewijzigd."))
     return redirect("cases:plan", pk=case.pk)
 
 
@@ -444,11 +455,15 @@ def _plan_step(request, pk: int, item_pk: int, *, kind: str):
 @code_accepted_required
 @require_POST
 def intervention_status(request, pk: int, item_pk: int):
-    return _plan_step(request, pk, item_pk, kind="intervention")
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    intervention = get_object_or_404(case.interventions, pk=item_pk)
+    return _plan_step(request, case, partial(services.intervention_set_status, intervention=intervention))
 
 
 @login_required
 @code_accepted_required
 @require_POST
 def exit_goal_status(request, pk: int, item_pk: int):
-    return _plan_step(request, pk, item_pk, kind="goal")
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    goal = get_object_or_404(case.exit_goals, pk=item_pk)
+    return _plan_step(request, case, partial(services.exit_goal_set_status, goal=goal))
