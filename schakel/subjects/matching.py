@@ -297,6 +297,86 @@ def lookup(key: str) -> tuple[str, list[str]]:
     return "single", sorted({k for group in groups for k in group})
 
 
+def word_key(text: str, *, person: bool) -> str:
+    """The normal form of a registry query of one word ("Vandenbroek",
+    "Immokantoor"), which may be any part of a stored name. For a person
+    the word is taken as a surname (a glued particle is stripped: "brk") and
+    also kept whole ("vndnbrk", as a glued-form alternative), so it meets
+    "Van den Broeck", "Vandenbroeck" and a given name alike."""
+    if not person:
+        return organisation_key(text)
+    toks = tokens(text, surname=True)
+    return _key(toks, _compact(text), tokens(text) + glued(text))
+
+
+def word_lookup(key: str) -> list[str]:
+    """The single keys a query of one word reads (``SubjectNameKey``): the
+    query keys of its tokens and glued forms, sorted (as ``lookup`` for a
+    query of one word)."""
+    return sorted({k for group in key_groups(key, query=True) for k in group})
+
+
+def _consonants(compact: str) -> str:
+    """The compact form without its inner vowels: the skeleton of the whole
+    name written as one word ("janvandenbruk" -> "jnvndnbrk")."""
+    return compact[:1] + re.sub(r"[aeiou]", "", compact[1:])
+
+
+def word_score(word: str, other: str) -> float:
+    """0-100: how well a query of one word (``word_key``) matches a stored
+    normal form of any length, for the registry search (ADR 0402, amendment
+    4): the best of ``score`` (whole names, e.g. "Mobiel" and "Mobiel BV")
+    and a *part* score. The part score is how well the word occurs in the
+    stored name written as one (``fuzz.partial_ratio`` of the compact forms,
+    with and without inner vowels; a plain ratio when the stored name is not
+    longer), counted only when one of the word's skeletons is like one stored
+    token, glued form or all tokens written as one (``WORD_PART_GATE``), so
+    the word meets a whole word, not a piece of one ("Jan" is not
+    "Janssens"). The compact forms keep what the token skeletons lose: a
+    stripped particle and the vowels ("Vandenbroek" is not "Brik", although
+    both have the surname skeleton "brk")."""
+    w_toks, _, w_rest = word.partition("|")
+    o_toks, _, o_rest = other.partition("|")
+    w_compact, _, w_alts = w_rest.partition("|")
+    o_compact, _, o_alts = o_rest.partition("|")
+    best = score(word, other)
+    w_forms = {t for t in (*w_toks.split(), *w_alts.split()) if len(t) >= 2}
+    o_forms = {*o_toks.split(), *o_alts.split(), o_toks.replace(" ", "")} - {""}
+    if not w_forms or not o_forms or not w_compact or not o_compact:
+        return best
+    part = max(fuzz.ratio(a, b) for a in w_forms for b in o_forms)
+    if part <= best:
+        return best
+    whole = 0.0
+    for w, o in ((w_compact, o_compact), (_consonants(w_compact), _consonants(o_compact))):
+        ratio = fuzz.partial_ratio if len(o) > len(w) else fuzz.ratio
+        whole = max(whole, ratio(w, o))
+    return max(best, min(part, whole))
+
+
+def word_score_many(word: str, keys: list[str], cutoff: float) -> dict[int, float]:
+    """``word_score(word, k)`` for every ``k`` in ``keys`` that reaches
+    ``cutoff``, as {position: score}. A first pass in rapidfuzz's C loop
+    keeps the keys that ``score`` accepts or whose compact form (with or
+    without inner vowels) holds the word by ``partial_ratio`` or ``ratio``
+    (upper bounds of the part score); the exact ``word_score`` runs on those
+    few only."""
+    w_compact = _parts(word)[2]
+    if not keys or not w_compact:
+        return {}
+    keep = set(score_many(word, keys, cutoff))
+    compacts = [_parts(k)[2] for k in keys]
+    for query, choices in ((w_compact, compacts), (_consonants(w_compact), [_consonants(c) for c in compacts])):
+        for scorer in (fuzz.partial_ratio, fuzz.ratio):
+            keep |= {i for _, _, i in process.extract(query, choices, scorer=scorer, score_cutoff=cutoff, limit=None)}
+    found = {}
+    for i in sorted(keep):
+        value = word_score(word, keys[i])
+        if value >= cutoff:
+            found[i] = value
+    return found
+
+
 def min_tokens(groups) -> int:
     """A candidate must agree on this many groups (e.g. first *and* last name)."""
     return 2 if len(groups) >= 2 else 1

@@ -163,6 +163,27 @@ def match_name(*, key: str, kind: str, birth_date=None, exclude_ids=(), threshol
     return found
 
 
+def match_word(*, key: str, kind: str, threshold: float = NAME_THRESHOLD) -> list[Match]:
+    """Subjects of ``kind`` whose name holds the one word of ``key``
+    (``matching.word_key``) in any of its parts, for the registry search
+    (ADR 0402, amendment 4). Candidates: one read of the single keys
+    (``SubjectNameKey``) of the word and its glued forms, which every name
+    part stores, smallest posting lists first up to ``MAX_CANDIDATES``;
+    scored by ``matching.word_score_many``. Two queries, whatever the
+    size of the registry."""
+    keys = matching.word_lookup(key)
+    if not keys:
+        return []
+    candidate_ids = matching.cheapest_first(_postings(keys), MAX_CANDIDATES)
+    if not candidate_ids:
+        return []
+    rows = _live_keys(candidate_ids, kind, ())
+    scores = matching.word_score_many(key, [k for _, k in rows], threshold)
+    found = [Match(rows[i][0], s, "name") for i, s in scores.items()]
+    found.sort(key=lambda m: (-m.score, m.subject_id))
+    return found
+
+
 def match_identifier(*, identifier: str, kind: str, exclude_ids=()):
     if not identifier:
         return []
@@ -346,7 +367,11 @@ def registry_matches(*, user, query: str, kind: str = "") -> SearchOutcome:
     A query is a pseudonym (``J-…``), a national register number, a KBO
     number, a plate or a name. Names are matched fuzzily over the whole
     registry with the blocking index (two words at least, e.g. first and last
-    name) and by substring among the subjects the user already sees.
+    name) and by substring among the subjects the user already sees. A name
+    of one word ("Vandenbroek") is also matched fuzzily against every part of
+    the stored names (``match_word``), but only among the subjects the user
+    sees: one word raises no hit (too vague to bother an owner with), and its
+    substring matches come first.
     Persons shown by pseudonym are found by their pseudonym only, never by
     name or number, so a search cannot tie a name to a pseudonym.
     """
@@ -357,6 +382,8 @@ def registry_matches(*, user, query: str, kind: str = "") -> SearchOutcome:
     visible = registry_visible_to(user=user).filter(kind__in=kinds)
     scored: dict[int, tuple[float, str]] = {}  # candidate id -> (score, reason)
     by_pseudonym: set[int] = set()
+    by_word: dict[int, tuple[float, str]] = {}  # one-word matches: visible subjects only, no hits
+    text_first: set[int] = set()
     error = ""
 
     if PSEUDONYM_RE.match(query.upper()):
@@ -375,6 +402,10 @@ def registry_matches(*, user, query: str, kind: str = "") -> SearchOutcome:
                 if key and len(matching.key_groups(key)) >= 2:
                     for m in match_name(key=key, kind=name_kind):
                         scored.setdefault(m.subject_id, (m.score, "name"))
+                else:  # one word: visible subjects only, never a hit
+                    key = matching.word_key(query, person=name_kind == Subject.Kind.PERSON)
+                    for m in match_word(key=key, kind=name_kind):
+                        by_word.setdefault(m.subject_id, (m.score, "name"))
             text = (
                 Q(person__first_name__icontains=query)
                 | Q(person__last_name__icontains=query)
@@ -388,11 +419,18 @@ def registry_matches(*, user, query: str, kind: str = "") -> SearchOutcome:
                 text |= Q(person__first_name__icontains=first, person__last_name__icontains=last)
                 text |= Q(person__first_name__icontains=last, person__last_name__icontains=first)
             for pk in visible.filter(text).order_by("pk").values_list("pk", flat=True)[: SEARCH_LIMIT * 2]:
+                if by_word:
+                    text_first.add(pk)  # an exact substring comes before a fuzzy word match
                 scored.setdefault(pk, (0.0, "text"))
 
+    # Matches of one word never become unseen matches: only what the user sees.
+    hit_candidates = [pk for pk, (_s, reason) in scored.items() if reason != "text"]
+    for pk, value in by_word.items():
+        if pk not in text_first:
+            scored.setdefault(pk, value)
     seen = set(visible.filter(pk__in=list(scored)).values_list("pk", flat=True)) if scored else set()
-    unseen = [Match(pk, s, reason) for pk, (s, reason) in scored.items() if pk not in seen and reason != "text"]
-    order = sorted(seen, key=lambda pk: (-scored[pk][0], pk))[:SEARCH_LIMIT]
+    unseen = [Match(pk, *scored[pk]) for pk in hit_candidates if pk not in seen]
+    order = sorted(seen, key=lambda pk: (pk not in text_first, -scored[pk][0], pk))[:SEARCH_LIMIT]
     rows = {s.pk: s for s in Subject.objects.filter(pk__in=order).select_related(*_DETAIL_RELATED)}
     results = label_subjects([rows[pk] for pk in order if pk in rows], user=user)
     # A protected person is only found by the pseudonym itself.
