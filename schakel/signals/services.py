@@ -804,7 +804,14 @@ def reminders_send(*, now: datetime | None = None, base_url: str = "", fire_time
 def feedback_propose(*, actor, signal: Signal, text: str) -> None:
     """Record a handler's written feedback as a proposal: the reporter keeps
     reading the fixed sentence until someone else approves it. Called by
-    ``signal_task_complete`` inside its transaction, after the checks there."""
+    ``signal_task_complete`` inside its transaction, after the checks there.
+    A signal handled in the youth early-detection process is about a young
+    person whatever its category: fixed text only (ADR 0302); the refusal
+    undoes the whole step."""
+    if signal.youth_instance_id:
+        raise ValidationError(
+            {"feedback": _("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling.")}
+        )
     signal.feedback_proposed = text
     signal.feedback_proposed_by = actor
     signal.feedback_review = FeedbackReview.PENDING
@@ -872,3 +879,153 @@ def feedback_reject(*, actor, signal: Signal, reason: str) -> Signal:
     _event(locked, kind=SignalEvent.Kind.FEEDBACK_REJECTED, actor=actor, text=reason)
     audit.record_write(actor=actor, action="signals.feedback_rejected", obj=locked, summary="rejected")
     return locked
+
+
+# --- status lookup for partners without an account ---------------------------
+
+LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 signs, no 0/O/1/I
+LOOKUP_LENGTH = 12  # 60 bits
+# Refused lookups per hour before the page refuses everything (429): per
+# client address and per reference (a guesser spread over many addresses).
+LOOKUP_MAX_FAILURES_PER_CLIENT = 10
+LOOKUP_MAX_FAILURES_PER_REFERENCE = 20
+LOOKUP_PURPOSE = "status lookup by the reporter (reference and code)"
+# Compared against when the reference is unknown or has no code, so that the
+# answer takes the same work as a wrong code.
+_NO_HASH = "0" * 64
+
+
+def _lookup_key(purpose: str, value: str) -> str:
+    import hmac
+
+    from django.conf import settings
+
+    return hmac.new(settings.SECRET_KEY.encode(), f"{purpose}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
+def lookup_hash(number: int, code: str) -> str:
+    """The stored form of a lookup code: a keyed hash bound to the signal."""
+    return _lookup_key("signals.lookup", f"{number}:{_normalise_code(code)}")
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(ch for ch in (code or "")[:60].upper() if ch.isalnum())
+
+
+def _reference_number(reference: str) -> int | None:
+    import re
+
+    match = re.fullmatch(r"\s*(?:S\s*-?\s*)?0*(\d{1,12})\s*", reference or "", flags=re.IGNORECASE)
+    return int(match.group(1)) if match else None
+
+
+def lookup_code_issue(*, signal: Signal) -> str:
+    """A new lookup code for ``signal``: returned once (grouped "ABCD-EFGH-
+    JKLM"), only its keyed hash is stored."""
+    code = "".join(secrets.choice(LOOKUP_ALPHABET) for _ in range(LOOKUP_LENGTH))
+    signal.lookup_hash = lookup_hash(signal.pk, code)
+    signal.save(update_fields=["lookup_hash", "updated_at"])
+    return "-".join(code[i : i + 4] for i in range(0, LOOKUP_LENGTH, 4))
+
+
+@transaction.atomic
+def partner_signal_submit_with_lookup(*, token: str, **fields) -> tuple[Signal, str]:
+    """``partner_signal_submit`` plus a lookup code for the partner (no account)."""
+    signal = partner_signal_submit(token=token, **fields)
+    return signal, lookup_code_issue(signal=signal)
+
+
+class LookupRefused(Exception):
+    """Wrong reference or code (one neutral answer for both), or rate limited."""
+
+    def __init__(self, message, *, status=400, retry_at=None):
+        super().__init__(message)
+        self.status = status
+        self.retry_at = retry_at
+
+
+def lookup_stage(signal: Signal) -> str:
+    """What the lookup tells: "received", "in_progress" or "closed". Youth
+    signals only "received" or "closed" (ADR 0302)."""
+    if signal.closed_at is not None or signal.status in (Signal.Status.CLOSED, Signal.Status.CLOSED_NO_FOLLOWUP):
+        return "closed"
+    if signal.category.youth or signal.youth_instance_id or signal.status == Signal.Status.TRIAGE:
+        return "received"
+    return "in_progress"
+
+
+def signal_status_lookup(*, reference: str, code: str, client: str | None, now: datetime | None = None) -> dict:
+    """The status of the one signal whose reference and lookup code match:
+    {"reference", "stage", "feedback"} — the approved written feedback, never
+    for youth signals; nothing else about the signal.
+
+    Raises LookupRefused with one neutral message for an unknown reference, a
+    signal without a code and a wrong code alike (the same queries and hash
+    work in each case, hashes compared in constant time), and status 429 after
+    too many refused lookups in the last hour from the client or for the
+    reference. Every lookup, allowed or refused, is audited."""
+    import hmac
+
+    from .models import LookupAttempt
+
+    now = now or timezone.now()
+    number = _reference_number(reference)
+    client_key = _lookup_key("signals.lookup.client", client or "unknown")
+    since = now - timedelta(hours=1)
+    audit_obj = ("signals.signal", str(number) if number else "?")
+    refused = None
+    with transaction.atomic():
+        # Rows are only needed for the hourly counts.
+        LookupAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
+        failures = LookupAttempt.objects.filter(ok=False, at__gte=since)
+        by_client = list(failures.filter(client=client_key).order_by("at").values_list("at", flat=True))
+        by_reference = (
+            list(failures.filter(signal_number=number).order_by("at").values_list("at", flat=True)) if number else []
+        )
+        limited = [
+            times[len(times) - limit] + timedelta(hours=1, minutes=1)
+            for times, limit in (
+                (by_client, LOOKUP_MAX_FAILURES_PER_CLIENT),
+                (by_reference, LOOKUP_MAX_FAILURES_PER_REFERENCE),
+            )
+            if len(times) >= limit
+        ]
+        if limited:
+            audit.record_access(
+                actor=None,
+                obj=audit_obj,
+                purpose=LOOKUP_PURPOSE,
+                action="signals.status_lookup_refused",
+                summary="rate limited",
+            )
+            refused = LookupRefused(
+                _("Te veel mislukte pogingen. Probeer het later opnieuw."), status=429, retry_at=max(limited)
+            )
+        else:
+            signal = Signal.objects.select_related("category__parent").filter(pk=number).first() if number else None
+            stored = signal.lookup_hash if signal is not None and signal.lookup_hash else _NO_HASH
+            ok = hmac.compare_digest(stored, lookup_hash(number or 0, code)) and stored != _NO_HASH
+            LookupAttempt.objects.create(at=now, client=client_key, signal_number=number, ok=ok)
+            if ok:
+                stage = lookup_stage(signal)
+                audit.record_access(
+                    actor=None, obj=signal, purpose=LOOKUP_PURPOSE, action="signals.status_lookup", summary=stage
+                )
+                youth = signal.category.youth or bool(signal.youth_instance_id)
+                approved = signal.feedback_review == FeedbackReview.APPROVED
+                return {
+                    "reference": signal.reference,
+                    "stage": stage,
+                    "feedback": signal.feedback if approved and not youth else "",
+                }
+            audit.record_access(
+                actor=None,
+                obj=audit_obj,
+                purpose=LOOKUP_PURPOSE,
+                action="signals.status_lookup_refused",
+                summary="wrong reference or code",
+            )
+            refused = LookupRefused(
+                _("Deze combinatie van referentie en opvolgcode kennen we niet. Controleer beide en probeer opnieuw.")
+            )
+    raise refused

@@ -13,6 +13,7 @@ urlpatterns = [
     path("uitnodigingen/", views.invitations, name="invitations"),
     path("uitnodigingen/<int:pk>/intrekken/", views.invitation_revoke, name="invitation_revoke"),
     path("melden/<str:token>/", views.partner, name="partner"),
+    path("opvolgen/", views.status_lookup, name="status_lookup"),
     path("instellingen/", views.settings_page, name="settings"),
     path("instellingen/categorie/<int:pk>/", views.category_edit, name="category_edit"),
     path("instellingen/regel/nieuw/", views.rule_edit, name="rule_create"),

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -36,6 +37,7 @@ from .forms import (
     PartnerForm,
     QueueFilterForm,
     RoutingRuleForm,
+    StatusLookupForm,
 )
 from .models import Category, FeedbackReview, Invitation, RoutingRule
 
@@ -250,6 +252,7 @@ def _steps(user, signal, posted: dict | None = None, errors: dict | None = None)
             allowed
             and (signal.reporter_id or signal.lookup_hash)
             and not signal.category.youth
+            and not signal.youth_instance_id
             and _may_finish(item.instance.definition.meta, item.bpmn_id)
         )
         shown = {}
@@ -557,7 +560,7 @@ def partner(request, token):
     limited = None
     if request.method == "POST" and form.is_valid():
         try:
-            signal = services.partner_signal_submit(token=token, **_signal_fields(form.cleaned_data))
+            signal, code = services.partner_signal_submit_with_lookup(token=token, **_signal_fields(form.cleaned_data))
         except services.InvitationError as exc:
             if exc.retry_at is None:
                 return _partner_refused(request, exc)
@@ -567,7 +570,8 @@ def partner(request, token):
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            return render(request, "signals/partner_done.html", {"reference": signal.reference})
+            # The lookup code is shown here once; only its hash is stored.
+            return render(request, "signals/partner_done.html", {"reference": signal.reference, "code": code})
     context = {
         "form": form,
         "invitation": invitation,
@@ -682,3 +686,37 @@ def feedback_reject(request, pk):
     if done:
         messages.success(request, _("De terugkoppeling is geweigerd; de melder houdt de vaste bedankzin."))
     return redirect("signals:detail", pk=signal.pk)
+
+
+# --- status lookup for partners without an account -----------------------------
+
+LOOKUP_STAGES = {
+    "received": gettext_lazy("Ontvangen"),
+    "in_progress": gettext_lazy("In behandeling"),
+    "closed": gettext_lazy("Afgesloten"),
+}
+
+
+@never_cache
+def status_lookup(request):
+    """Public: the status of one signal for whoever holds its reference and
+    lookup code (the partner who reported it). One neutral answer for a wrong
+    reference or code; rate limited; every lookup audited (services)."""
+    from schakel.core.middleware import client_ip
+
+    form = StatusLookupForm(posted(request))
+    result = refused = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.signal_status_lookup(
+                reference=form.cleaned_data["reference"], code=form.cleaned_data["code"], client=client_ip(request)
+            )
+        except services.LookupRefused as exc:
+            refused, status = exc, exc.status
+        else:
+            result["stage_label"] = LOOKUP_STAGES[result["stage"]]
+            form = StatusLookupForm()
+    return render(
+        request, "signals/status_lookup.html", {"form": form, "result": result, "refused": refused}, status=status
+    )

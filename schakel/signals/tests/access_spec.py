@@ -55,6 +55,8 @@ ROUTES = [
     Route("signals:invitation_revoke", signed_in(DENY, triage=OK, osp=OK, beheerder=OK), kwargs=_invitation),
     # A forged token: the same answer for everyone, no account needed.
     Route("signals:partner", {"anonymous": 404, "*": 404}, kwargs=lambda: {"token": "forged-token"}),
+    # The public status lookup (reference + code): a form for everyone.
+    Route("signals:status_lookup", {"anonymous": OK, "*": OK}),
     Route("signals:settings", signed_in(DENY, beheerder=OK)),
     Route("signals:category_edit", signed_in(DENY, beheerder=OK), kwargs=_category),
     Route("signals:rule_create", signed_in(DENY, beheerder=OK)),

@@ -24,11 +24,8 @@ def _complete(signal, persona, choice="", note="", feedback=""):
     return signal
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="security review finding S1: written feedback is refused only by category, not for a signal "
-    "handled in the youth early-detection process (ADR 0302: fixed text only)",
-)
+# Security review finding S1 (fixed): written feedback was refused only by
+# category, not for a signal handled in the youth early-detection process.
 def test_no_written_feedback_on_the_youth_process_of_an_ordinary_signal(make_signal):
     # An ordinary report that the triage sends to the OSP: from then on the
     # youth early-detection process handles it, about a young person.
