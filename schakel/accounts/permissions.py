@@ -16,9 +16,9 @@ Removing a role follows the same rule as granting it: an administrator
 manages only the roles they could hand out, and a role they could not is
 kept as it is.
 
-The account of someone who holds a privileged role is protected the same way
+The account of someone who holds a role is protected the same way
 (``protected_change_refusal``): its e-mail address, organisation and active
-flag are changed only by a holder of ``accounts.assign_privileged_role``.
+flag are changed only by someone who could grant every role it holds.
 Otherwise an administrator who may not appoint a DPO could take over the
 DPO's account (new e-mail address, then "Wachtwoord vergeten") or switch it
 off.
@@ -88,17 +88,21 @@ PROTECTED_FIELDS = ("email", "organisation", "is_active")
 
 def protected_change_refusal(actor, target, changed_fields) -> str | None:
     """Why ``actor`` may not change ``changed_fields`` of ``target``'s account,
-    in Dutch, or None. Refused: a protected field (``PROTECTED_FIELDS``) of
-    another user who holds a privileged role, without
-    ``accounts.assign_privileged_role``."""
-    if actor.is_superuser or target.pk == actor.pk or actor.has_perm("accounts.assign_privileged_role"):
+    in Dutch, or None. A protected field (``PROTECTED_FIELDS``) of another
+    user follows the rule of the user's roles: the actor changes it only when
+    they could grant (and take away) every role the user holds
+    (``role_grant_refusal``). So a beheerrol, or a role withheld from the
+    functional administrators, also protects the account that holds it."""
+    if actor.is_superuser or target.pk == actor.pk:
         return None
     if not set(changed_fields) & set(PROTECTED_FIELDS):
         return None
-    roles = target.groups.prefetch_related("permissions__content_type")
-    if not any(role_is_privileged(role) for role in roles):
-        return None
-    return _(
-        "deze gebruiker heeft een beheerrol. Alleen een beheerder met het recht om beheerrollen toe te kennen "
-        "kan het e-mailadres, de organisatie of het actief-zijn van dit account wijzigen."
-    )
+    roles = target.groups.select_related("setting").prefetch_related("permissions__content_type").order_by("name")
+    for role in roles:
+        reason = role_grant_refusal(actor, role, target=target)
+        if reason is not None:
+            return _(
+                "deze gebruiker heeft de rol %(role)s, die u niet kunt toekennen (%(reason)s). Het e-mailadres, "
+                "de organisatie en het actief-zijn van dit account wijzigt een beheerder die die rol wel kan toekennen."
+            ) % {"role": role.name, "reason": reason.rstrip(".")}
+    return None

@@ -152,8 +152,8 @@ def _check_roles_grantable(actor, groups, *, target=None) -> None:
 
 class AccountProtected(PermissionDenied):
     """The actor may not change the sign-in data (e-mail address,
-    organisation, active flag) of a user who holds a privileged role
-    (``permissions.protected_change_refusal``); carries the Dutch reason."""
+    organisation, active flag) of a user who holds a role the actor could not
+    grant (``permissions.protected_change_refusal``); carries the Dutch reason."""
 
     def __init__(self, reason: str):
         super().__init__(reason)
@@ -221,8 +221,8 @@ def user_update(*, actor, user: User, **fields) -> User:
     Every role added or taken away must pass ``permissions.role_grant_refusal``
     (RoleNotGrantable otherwise, nothing saved); roles left as they are need no
     check, so a caller passes the roles it may not touch unchanged. The
-    e-mail address, organisation and active flag of another user who holds a
-    privileged role need ``accounts.assign_privileged_role`` (AccountProtected
+    e-mail address, organisation and active flag of another user change only
+    when the actor could grant every role that user holds (AccountProtected
     otherwise, nothing saved)."""
     if not can_manage_user(actor, user.organisation_id):
         raise PermissionDenied

@@ -79,3 +79,31 @@ def test_the_administrator_changes_their_own_address(persona_client):
     )
     assert response.status_code == 302
     assert User.objects.get(pk=admin.pk).email == "ann.beheerder@example.test"
+
+
+def test_the_administrator_cannot_take_over_an_account_with_a_withheld_role(persona_client):
+    # The platform administrator withheld the prosecutor's role from the
+    # functional administrators; an account that holds it (here in the
+    # city's organisation) is no more theirs to take over than to create.
+    from django.contrib.auth.models import Group
+
+    from schakel.accounts.models import RoleSetting
+    from schakel.core.testing import UserFactory
+
+    parket = Group.objects.get(name="Parketcriminoloog / parketjurist")
+    RoleSetting.objects.create(group=parket, assignable=False)
+    target = UserFactory(organisation=persona_user("beheerder").organisation, roles=[parket.name])
+    client = persona_client("beheerder")
+    response = client.post(
+        reverse("accounts:user_edit", args=[target.pk]), edit_data(target, email="overgenomen@example.test")
+    )
+    assert response.status_code == 200
+    assert "Parketcriminoloog / parketjurist" in response.content.decode()
+    assert User.objects.get(pk=target.pk).email == target.email
+    # A released operational role does not protect the account.
+    RoleSetting.objects.filter(group=parket).update(assignable=True)
+    response = client.post(
+        reverse("accounts:user_edit", args=[target.pk]), edit_data(target, email="nieuw-adres@example.test")
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=target.pk).email == "nieuw-adres@example.test"
