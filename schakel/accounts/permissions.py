@@ -92,11 +92,30 @@ def protected_change_refusal(actor, target, changed_fields) -> str | None:
     user follows the rule of the user's roles: the actor changes it only when
     they could grant (and take away) every role the user holds
     (``role_grant_refusal``). So a beheerrol, or a role withheld from the
-    functional administrators, also protects the account that holds it."""
+    functional administrators, also protects the account that holds it; and
+    so do a superuser flag and permissions given to the user directly (how a
+    platform administrator gets ``accounts.assign_privileged_role``), unless
+    the actor could give those too."""
     if actor.is_superuser or target.pk == actor.pk:
         return None
     if not set(changed_fields) & set(PROTECTED_FIELDS):
         return None
+    if target.is_superuser:
+        return _(
+            "deze gebruiker is een superuser. Het e-mailadres, de organisatie en het actief-zijn van dit account "
+            "wijzigt alleen een andere superuser."
+        )
+    may_privileged = actor.has_perm("accounts.assign_privileged_role")
+    direct = [
+        p
+        for p in target.user_permissions.select_related("content_type")
+        if (is_privileged_permission(p) and not may_privileged) or not actor.has_perm(perm_code(p))
+    ]
+    if direct:
+        return _(
+            "deze gebruiker heeft eigen rechten die u niet kunt toekennen (%(perms)s). Het e-mailadres, de "
+            "organisatie en het actief-zijn van dit account wijzigt een beheerder die die rechten wel kan toekennen."
+        ) % {"perms": ", ".join(sorted(perm_code(p) for p in direct))}
     roles = target.groups.select_related("setting").prefetch_related("permissions__content_type").order_by("name")
     for role in roles:
         reason = role_grant_refusal(actor, role, target=target)

@@ -107,3 +107,25 @@ def test_the_administrator_cannot_take_over_an_account_with_a_withheld_role(pers
     )
     assert response.status_code == 302
     assert User.objects.get(pk=target.pk).email == "nieuw-adres@example.test"
+
+
+def test_the_administrator_cannot_take_over_a_platform_administrator(persona_client):
+    # ADR 0008: an operator gives accounts.assign_privileged_role to a platform
+    # administrator deliberately, as a permission of its own (no seeded role
+    # has it); and the bootstrap superuser holds no role at all.
+    from schakel.core.testing import UserFactory
+
+    city = persona_user("beheerder").organisation
+    platform_admin = UserFactory(organisation=city)
+    platform_admin.user_permissions.add(
+        Permission.objects.get(content_type__app_label="accounts", codename="assign_privileged_role")
+    )
+    superuser = UserFactory(organisation=city, is_superuser=True)
+    client = persona_client("beheerder")
+    for target in (platform_admin, superuser):
+        response = client.post(
+            reverse("accounts:user_edit", args=[target.pk]),
+            edit_data(target, email=f"overname-{target.pk}@example.test"),
+        )
+        assert response.status_code == 200, target
+        assert User.objects.get(pk=target.pk).email == target.email
