@@ -979,9 +979,8 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
         LookupAttempt.objects.filter(at__lt=now - timedelta(days=1)).delete()
         failures = LookupAttempt.objects.filter(ok=False, at__gte=since)
         by_client = list(failures.filter(client=client_key).order_by("at").values_list("at", flat=True))
-        by_reference = (
-            list(failures.filter(signal_number=number).order_by("at").values_list("at", flat=True)) if number else []
-        )
+        # Counted also for an unreadable reference (number 0 matches nothing): the same queries.
+        by_reference = list(failures.filter(signal_number=number or 0).order_by("at").values_list("at", flat=True))
         limited = [
             times[len(times) - limit] + timedelta(hours=1, minutes=1)
             for times, limit in (
@@ -1002,7 +1001,8 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
                 _("Te veel mislukte pogingen. Probeer het later opnieuw."), status=429, retry_at=max(limited)
             )
         else:
-            signal = Signal.objects.select_related("category__parent").filter(pk=number).first() if number else None
+            # The same query also for an unreadable reference (no signal has pk 0).
+            signal = Signal.objects.select_related("category__parent").filter(pk=number or 0).first()
             stored = signal.lookup_hash if signal is not None and signal.lookup_hash else _NO_HASH
             ok = hmac.compare_digest(stored, lookup_hash(number or 0, code)) and stored != _NO_HASH
             LookupAttempt.objects.create(at=now, client=client_key, signal_number=number, ok=ok)
