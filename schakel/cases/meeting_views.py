@@ -149,6 +149,16 @@ def _item_context(request, meeting, item, minutes_form=None, conflict=False, dec
     }
 
 
+def _render_item(request, meeting, item, *, status: int = 200, **context):
+    """Render a meeting item's page (subjects, minutes, decisions: personal
+    data) and record that read: every rendering of the page, whichever view
+    answers with it, writes exactly one ``cases.meeting_item_viewed`` event."""
+    audit.record_access(
+        actor=request.user, obj=item.case, purpose="case meeting item", action="cases.meeting_item_viewed"
+    )
+    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, **context), status=status)
+
+
 @login_required
 @permission_required("cases.view_meeting", raise_exception=True)
 @code_accepted_required
@@ -156,9 +166,6 @@ def _item_context(request, meeting, item, minutes_form=None, conflict=False, dec
 def meeting_item(request, pk: int, item_pk: int):
     """One case on the agenda: its minutes (with conflict detection), decisions and actions."""
     meeting, item = _meeting_item_for(request, pk, item_pk)
-    audit.record_access(
-        actor=request.user, obj=item.case, purpose="case meeting item", action="cases.meeting_item_viewed"
-    )
     if request.method == "POST":
         form = forms.MinutesForm(request.POST)
         if form.is_valid():
@@ -172,9 +179,7 @@ def meeting_item(request, pk: int, item_pk: int):
             except services.MinutesConflict as exc:
                 item.refresh_from_db()
                 form.add_error(None, exc)
-                return render(
-                    request, "cases/meeting_item.html", _item_context(request, meeting, item, form, True), status=409
-                )
+                return _render_item(request, meeting, item, minutes_form=form, conflict=True, status=409)
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             except PermissionDenied:
@@ -182,8 +187,8 @@ def meeting_item(request, pk: int, item_pk: int):
             else:
                 messages.success(request, _("Het verslag is bewaard."))
                 return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
-        return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, form))
-    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item))
+        return _render_item(request, meeting, item, minutes_form=form)
+    return _render_item(request, meeting, item)
 
 
 @login_required
@@ -239,7 +244,7 @@ def _save_item_form(request, meeting, item, *, form_name: str, form, save, done:
         else:
             messages.success(request, done)
             return redirect("cases:meeting_item", pk=meeting.pk, item_pk=item.pk)
-    return render(request, "cases/meeting_item.html", _item_context(request, meeting, item, **{form_name: form}))
+    return _render_item(request, meeting, item, **{form_name: form})
 
 
 @login_required
