@@ -56,3 +56,13 @@ def _uploads_in_a_temporary_folder(settings, tmp_path_factory):
     own, never into the developer's var/media. The storage follows the
     setting (Django resets it on setting_changed)."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The API's rate-limit counts live in the cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -19,6 +19,8 @@ SCHAKEL_SIGNALS_FALLBACK_CONTACT default contact shown to partners on the report
                            (e.g. "Preventiedienst, 015 00 00 00"); each invitation link may set its own
 SCHAKEL_MEDIA_ROOT         where uploads are stored, default var/media
 SCHAKEL_LOG_LEVEL          default INFO
+SCHAKEL_CACHE              where the API's rate limits count: "db" (production default; run
+                           `manage.py createcachetable` once) or "locmem" (demo default; counts per process)
 SCHAKEL_SSL_REDIRECT       production: "0" when the proxy already redirects to https (default "1")
 SCHAKEL_HSTS_SECONDS       production: Strict-Transport-Security max-age, default one year
 SCHAKEL_VAR_DIR            where the demo SQLite database and uploads live, default ./var
@@ -271,6 +273,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- Cache ---------------------------------------------------------------
+# Only the API's rate limits use it. In local memory every worker process
+# counts on its own, so with N workers a user gets up to N times the rate;
+# the database cache shares the counts between workers.
+_CACHE = env("SCHAKEL_CACHE", "locmem" if DEMO_MODE else "db").lower()
+if _CACHE == "db":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "schakel_cache"}}
+elif _CACHE == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "schakel"}}
+else:
+    raise ImproperlyConfigured("SCHAKEL_CACHE must be 'db' or 'locmem'")
+
 # --- API -----------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
@@ -278,7 +292,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_RATES": {"anon": "30/min", "user": "600/min"},
+    # Every endpoint is rate limited per user (per address when signed out).
+    # The registry search is a hit/no-hit trigger on closed circles: a person
+    # searches, a script enumerates, so it has a tighter scope of its own.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {"anon": "30/min", "user": "600/min", "registry_search": "60/min"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Schakel API",

@@ -68,6 +68,7 @@ class SubjectSearch(APIView):
     with the message of the forms."""
 
     permission_classes = [permissions.IsAuthenticated, CanSearchRegistry, CodeAccepted]
+    throttle_scope = "registry_search"  # settings.REST_FRAMEWORK: tighter than other endpoints
 
     @extend_schema(
         parameters=[
