@@ -106,13 +106,27 @@ def run(job_id: int) -> str:
             fn(**row.payload)
     except Exception as exc:
         log.exception("deferred job %s #%s failed", row.name, job_id)
-        DeferredJob.objects.filter(pk=job_id).update(
-            attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        DeferredJob.objects.filter(pk=job_id).update(attempts=F("attempts") + 1, last_error=_error_summary(exc))
         return "failed"
     finally:
         request_context.reset(token)
     return "ran"
+
+
+def _error_summary(exc: BaseException) -> str:
+    """What the table keeps of a failure: the exception's type and where it
+    was raised in our code, never its message. A message can carry data
+    (PostgreSQL's IntegrityError quotes the key values), and the table holds
+    ids and codes only. The whole exception is in the log."""
+    where = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if "/schakel/" in code.co_filename.replace("\\", "/"):
+            module = code.co_filename.replace("\\", "/").rsplit("/schakel/", 1)[1]
+            where = f" in schakel/{module}:{tb.tb_lineno} ({code.co_name})"
+        tb = tb.tb_next
+    return f"{type(exc).__name__}{where}"[:500]
 
 
 def run_waiting(*, grace: timedelta = GRACE, max_attempts: int = MAX_ATTEMPTS, limit: int = 1000) -> dict:

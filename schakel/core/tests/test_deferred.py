@@ -114,7 +114,10 @@ def test_a_failing_job_keeps_its_row_and_error_and_is_given_up_after_the_limit()
     broken["on"] = True
     deferred.defer("tests.record", value="x")
     row = DeferredJob.objects.get()
-    assert (row.attempts, row.last_error) == (1, "RuntimeError: kapot")
+    assert row.attempts == 1
+    # The type and the place, never the message: it may carry data.
+    assert row.last_error.startswith("RuntimeError in schakel/core/tests/test_deferred.py:")
+    assert "kapot" not in row.last_error
     for attempt in range(2, deferred.MAX_ATTEMPTS + 1):
         counts = deferred.run_waiting(grace=dt.timedelta(0))
         assert counts["failed"] == 1
