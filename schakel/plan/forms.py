@@ -90,7 +90,7 @@ class GroupMemberForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from schakel.accounts.models import User
+        from .selectors import seat_accounts
 
-        self.fields["user"].queryset = User.objects.filter(is_active=True).select_related("organisation")
+        self.fields["user"].queryset = seat_accounts().select_related("organisation")
         self.fields["user"].label_from_instance = lambda u: f"{u.get_full_name() or u.email} ({u.organisation})"

@@ -316,14 +316,30 @@ def group_member_for(user, pk: int) -> GroupMember:
     return member
 
 
-def group_member_candidates(members) -> dict[int, list]:
-    """Active accounts per organisation of the listed seats (the coordinator's
-    choice when linking a seat to an account): one query."""
+def seat_accounts():
+    """The accounts a seat in a plan group may be linked to: active, and able
+    to read the plan (through a role or directly). The coordinator's choice
+    lists only these, not every account of the platform (police and
+    prosecution staff included): a seat gives nothing to anyone else."""
+    from django.contrib.auth.models import Permission
+
     from schakel.accounts.models import User
 
+    app_label, codename = VIEW.split(".")
+    perm = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__permissions__in=perm) | Q(user_permissions__in=perm))
+        .distinct()
+    )
+
+
+def group_member_candidates(members) -> dict[int, list]:
+    """Accounts per organisation of the listed seats that a seat may be
+    linked to (``seat_accounts``; the coordinator's choice): one query."""
     org_ids = {m.organisation_id for m in members}
     out: dict[int, list] = {pk: [] for pk in org_ids}
-    for u in User.objects.filter(is_active=True, organisation_id__in=org_ids).order_by("last_name", "first_name"):
+    for u in seat_accounts().filter(organisation_id__in=org_ids).order_by("last_name", "first_name"):
         out[u.organisation_id].append(u)
     return out
 

@@ -310,11 +310,9 @@ def group_member_link(request, pk: int):
     raw = request.POST.get("user", "").strip()
     user = None
     if raw:
-        from schakel.accounts.models import User
-
-        user = User.objects.filter(pk=int(raw) if raw.isdigit() else 0).first()
+        user = selectors.seat_accounts().filter(pk=int(raw) if raw.isdigit() else 0).first()
         if user is None:
-            messages.error(request, _("Deze gebruiker bestaat niet."))
+            messages.error(request, _("Kies een account dat het plan mag inzien."))
             return redirect(_group_url(member.group))
     try:
         services.group_member_link(actor=request.user, member=member, user=user)

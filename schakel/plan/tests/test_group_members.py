@@ -156,3 +156,28 @@ def test_group_page_queries_do_not_grow_with_members(persona_client, sd3):
             )
 
     assert_constant_queries(make, lambda: client.get(reverse("plan:group", args=[sd3.pk])))
+
+
+def test_only_accounts_that_may_read_the_plan_are_offered_and_accepted(persona_client, sd3):
+    from schakel.core.testing import UserFactory
+
+    seat = GroupMember.objects.filter(group=sd3, user__isnull=True).select_related("organisation").first()
+    outsider = UserFactory(organisation=seat.organisation, first_name="Zonder", last_name="Planrechten")
+    reader = UserFactory(organisation=seat.organisation, perms=["plan.view_actionplan"], last_name="Planlezer")
+    client = persona_client("coordinator")
+    page = client.get(reverse("plan:group", args=[sd3.pk])).content.decode()
+    assert "Planlezer" in page
+    assert "Planrechten" not in page
+    response = client.post(reverse("plan:group_member_link", args=[seat.pk]), {"user": outsider.pk}, follow=True)
+    assert "Kies een account dat het plan mag inzien." in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.user is None
+    # The add form refuses it as an invalid choice and keeps what was typed.
+    response = client.post(
+        reverse("plan:group_member_add", args=[sd3.pk]),
+        {"function": "Analist", "organisation": seat.organisation_id, "user": outsider.pk},
+    )
+    assert response.status_code == 400 and 'value="Analist"' in response.content.decode()
+    assert client.post(reverse("plan:group_member_link", args=[seat.pk]), {"user": reader.pk}).status_code == 302
+    seat.refresh_from_db()
+    assert seat.user == reader
