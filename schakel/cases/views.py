@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from schakel.accounts.models import User
@@ -300,6 +301,7 @@ def reveal(request, pk: int, subject_pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
+@never_cache  # the preview shows the summary text (subject names)
 @login_required
 @code_accepted_required
 @require_http_methods(["GET", "POST"])
@@ -379,6 +381,9 @@ def disclose_text(request, pk: int):
     )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="samenvatting-{case.reference}-{digest[:12]}.txt"'
+    # Subject names: never kept by the browser's disk cache or a proxy.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

@@ -62,17 +62,22 @@ def test_every_rendering_of_the_item_page_is_one_access_event(client, enforcer, 
     assert _views(item.case) == before + 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="security review finding C2: the case summary download (subject names) may be kept in the "
-    "browser's or a proxy's cache (no Cache-Control: no-store, unlike walk photos and the audit CSV)",
-)
+# C2: the case summary download (subject names) and its preview page are never
+# kept by the browser's or a proxy's cache, like walk photos and the audit CSV.
 def test_the_case_summary_download_is_not_cached(client, enforcer, item):
     client.force_login(enforcer)
     response = client.get(reverse("cases:disclose_text", args=[item.case.pk]))
     assert response.status_code == 200 and "Vermeulen-Audit" in response.content.decode()
     assert "no-store" in response.get("Cache-Control", "")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_disclosure_preview_page_is_not_cached(client, enforcer, item, police, ground):
+    client.force_login(enforcer)
+    data = {"recipient_organisation": police.pk, "legal_ground": ground.pk, "purpose": "Controle sociale inspectie"}
+    response = client.post(reverse("cases:disclose", args=[item.case.pk]), data)
+    assert response.status_code == 200 and "Vermeulen-Audit" in response.content.decode()
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
 @pytest.mark.xfail(
