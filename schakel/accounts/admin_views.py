@@ -283,7 +283,7 @@ def role_edit(request, pk: int):
     from django.shortcuts import get_object_or_404
 
     from . import role_editor
-    from .permissions import role_is_assignable, role_is_privileged
+    from .permissions import role_grant_refusal, role_is_assignable, role_is_privileged
 
     role = get_object_or_404(Group.objects.prefetch_related("permissions__content_type"), pk=pk)
     actor = request.user
@@ -293,6 +293,7 @@ def role_edit(request, pk: int):
     show_all = request.GET.get("alle") == "1"
     privileged = role_is_privileged(role)
     can_release = actor.has_perm("accounts.assign_privileged_role") and not privileged
+    read_only = role_grant_refusal(actor, role)  # why this actor may not change the role, or None
     form = RoleForm(
         posted(request),
         permissions=offered,
@@ -309,6 +310,8 @@ def role_edit(request, pk: int):
             services.role_set_permissions(actor=actor, role=role, permissions=final)
             if can_release:
                 services.role_set_assignable(actor=actor, role=role, assignable=form.cleaned_data["assignable"])
+        except services.RoleNotEditable as exc:
+            form.add_error(None, _("U kunt deze rol niet wijzigen: %(reason)s") % {"reason": exc.reason})
         except services.PermissionsNotGrantable as exc:
             form.add_error(
                 "permissions",
@@ -341,6 +344,7 @@ def role_edit(request, pk: int):
             "show_all": show_all,
             "privileged": privileged,
             "can_release": can_release,
+            "read_only": read_only,
             "assignable": form["assignable"].value() if form.is_bound else role_is_assignable(role),
         },
     )

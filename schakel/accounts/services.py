@@ -302,19 +302,41 @@ class PermissionsNotGrantable(PermissionDenied):
         self.permissions = list(permissions)
 
 
-@transaction.atomic
+class RoleNotEditable(PermissionDenied):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def role_set_permissions(*, actor, role, permissions) -> None:
+    """See ``_role_set_permissions``; a refusal to edit a role the actor may
+    not grant is audited outside the transaction, so that it stays recorded."""
+    try:
+        _role_set_permissions(actor=actor, role=role, permissions=permissions)
+    except RoleNotEditable:
+        audit.record_admin(actor=actor, action="accounts.role_change_refused", obj=role, summary=f"role: {role.name}")
+        raise
+
+
+@transaction.atomic
+def _role_set_permissions(*, actor, role, permissions) -> None:
     """Replace a role's permissions. An administrator can only add what they
     hold themselves; adding or removing an administrative permission (user and
     role administration, audit log) needs ``accounts.assign_privileged_role``
     too, so that nobody turns an ordinary role into an administrator role.
     Every change is an audit event listing what changed."""
-    from .permissions import is_privileged_permission
+    from .permissions import is_privileged_permission, role_grant_refusal
 
     if not actor.has_perm("auth.change_group"):
         raise PermissionDenied
     before = set(role.permissions.select_related("content_type"))
     after = set(permissions)
+    # A role the actor may not grant (a beheerrol such as the DPO's, or a role
+    # withheld from functional administrators) is read-only for them: taking
+    # its rights away would switch off the people who hold it.
+    refusal = role_grant_refusal(actor, role)
+    if refusal and before != after:
+        raise RoleNotEditable(refusal)
     refused = [p for p in after - before if not actor.has_perm(f"{p.content_type.app_label}.{p.codename}")]
     if not actor.has_perm("accounts.assign_privileged_role"):
         refused += [p for p in after ^ before if is_privileged_permission(p) and p not in refused]

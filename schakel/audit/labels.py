@@ -27,6 +27,7 @@ ACTION_LABELS: dict[str, str] = {
     "accounts.organisation_created": _("Organisatie aangemaakt"),
     "accounts.role_assignability_changed": _("Toewijsbaarheid van een rol gewijzigd"),
     "accounts.role_grant_refused": _("Toekennen van een rol geweigerd"),
+    "accounts.role_change_refused": _("Wijziging van een rol geweigerd"),
     "accounts.role_permissions_changed": _("Rechten van een rol gewijzigd"),
     "accounts.roles_changed": _("Rollen van een gebruiker gewijzigd"),
     "accounts.user_change_refused": _("Wijziging van een beheerdersaccount geweigerd"),

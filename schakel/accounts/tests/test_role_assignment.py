@@ -245,3 +245,32 @@ def test_only_a_privileged_role_administrator_releases_or_withholds_a_role(seede
     event = AuditEvent.objects.get(action="accounts.role_assignability_changed")
     assert event.object_id == str(parket.pk) and "assignable: no" in event.summary
     assert "niet vrijgegeven" in role_grant_refusal(admin, parket)
+
+
+def test_a_role_the_administrator_cannot_grant_is_read_only_for_them(persona_client):
+    """Security review observation: the functional administrator could take
+    read rights away from the DPO's role (a beheerrol) in the role editor."""
+    dpo_role = Group.objects.get(name="Functionaris voor gegevensbescherming")
+    before = set(dpo_role.permissions.values_list("pk", flat=True))
+    kept = list(before)[:1]
+    admin = persona_user("beheerder")
+    with pytest.raises(services.RoleNotEditable):
+        services.role_set_permissions(actor=admin, role=dpo_role, permissions=Permission.objects.filter(pk__in=kept))
+    assert set(dpo_role.permissions.values_list("pk", flat=True)) == before
+    assert AuditEvent.objects.filter(action="accounts.role_change_refused", object_id=str(dpo_role.pk)).count() == 1
+
+    client = persona_client("beheerder")
+    url = reverse("accounts:role_edit", args=[dpo_role.pk])
+    page = client.get(url).content.decode()
+    assert "U kunt deze rol bekijken maar niet wijzigen" in page
+    assert ">Opslaan</button>" not in page
+    response = client.post(url, {"permissions": kept})
+    assert response.status_code == 200
+    assert "U kunt deze rol niet wijzigen" in response.content.decode()
+    assert set(dpo_role.permissions.values_list("pk", flat=True)) == before
+    # An ordinary role stays editable.
+    ordinary = Group.objects.get(name="Werkgroeplid")
+    assert (
+        "U kunt deze rol bekijken maar niet wijzigen"
+        not in client.get(reverse("accounts:role_edit", args=[ordinary.pk])).content.decode()
+    )
