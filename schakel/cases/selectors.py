@@ -376,6 +376,29 @@ def case_duplicates(*, case: Case, viewer) -> list[dict]:
     return pairs
 
 
+def summary_disclosure_for(*, user, case: Case, sha256: str):
+    """The disclosure event that ``user`` recorded for the summary of ``case``
+    with fingerprint ``sha256`` (``services.case_summary_disclose``), or None.
+    Only such a recorded disclosure hands out the summary file: whoever
+    downloads it has left recipient, legal ground and purpose in the log."""
+    from schakel.audit.models import AuditEvent
+
+    if not user.is_authenticated or len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+        return None
+    return (
+        AuditEvent.objects.filter(
+            kind=AuditEvent.Kind.DISCLOSURE,
+            object_type="cases.case",
+            object_id=str(case.pk),
+            actor=user,
+            summary=f"case summary sha256:{sha256}",
+        )
+        .select_related("recipient_organisation")
+        .order_by("-id")
+        .first()
+    )
+
+
 def case_summary(*, case: Case) -> tuple[str, str]:
     """The summary of a case that a member may disclose to another
     organisation, as plain text, and its SHA-256 (recorded with the

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/netwerk/", views.network, name="network"),
     path("<int:pk>/dubbels/", views.duplicates, name="duplicates"),
     path("<int:pk>/verstrekken/", views.disclose, name="disclose"),
+    path("<int:pk>/verstrekken/geregistreerd/", views.disclosed, name="disclosed"),
     path("<int:pk>/verstrekken/samenvatting.txt", views.disclose_text, name="disclose_text"),
     path("<int:pk>/signalen/koppelen/", views.signal_link, name="signal_link"),
     path("<int:pk>/signalen/<int:signal_pk>/ontkoppelen/", views.signal_unlink, name="signal_unlink"),

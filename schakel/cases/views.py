@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -306,9 +307,10 @@ def reveal(request, pk: int, subject_pk: int):
 @code_accepted_required
 @require_http_methods(["GET", "POST"])
 def disclose(request, pk: int):
-    """Disclose the case summary in two steps: the form, then a preview of
+    """Disclose the case summary in three steps: the form, then a preview of
     exactly the text that the disclosure event will fingerprint; only the
-    confirmation (``confirm`` with the previewed ``sha256``) records it."""
+    confirmation (``confirm`` with the previewed ``sha256``) records it, and
+    only then does the confirmation page (``disclosed``) offer the file."""
     case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
     form = forms.DiscloseForm(posted(request))
     context = {
@@ -341,7 +343,7 @@ def disclose(request, pk: int):
                     _("De verstrekking van de samenvatting is geregistreerd (vingerafdruk %(sha)s).")
                     % {"sha": digest[:12]},
                 )
-                return redirect("cases:detail", pk=case.pk)
+                return redirect(f"{reverse('cases:disclosed', args=[case.pk])}?sha256={digest}")
         context["summary"], context["sha256"] = selectors.case_summary(case=case)
         audit.record_access(
             actor=request.user,
@@ -354,24 +356,55 @@ def disclose(request, pk: int):
     return render(request, "cases/form.html", context)
 
 
+def _recorded_disclosure(request, pk: int):
+    """The case, the disclosure of its summary that this user recorded with
+    fingerprint ``?sha256=``, and whether the summary still has that
+    fingerprint. 404 when there is no such disclosure (or no such case)."""
+    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
+    wanted = request.GET.get("sha256", "")
+    event = selectors.summary_disclosure_for(user=request.user, case=case, sha256=wanted)
+    if event is None:
+        raise Http404
+    text, digest = selectors.case_summary(case=case)
+    return case, event, text, digest == wanted
+
+
+def _disclosed_page(request, case, event, *, current: bool, status: int = 200):
+    response = render(
+        request,
+        "cases/disclose_done.html",
+        {"case": case, "event": event, "sha256": request.GET["sha256"], "current": current},
+        status=status,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@never_cache
+@login_required
+@code_accepted_required
+@require_GET
+def disclosed(request, pk: int):
+    """After "Verstrekking registreren": what was recorded, and the download
+    of exactly the text that the disclosure event fingerprints."""
+    case, event, _text, current = _recorded_disclosure(request, pk)
+    return _disclosed_page(request, case, event, current=current)
+
+
 @login_required
 @code_accepted_required
 @require_GET
 def disclose_text(request, pk: int):
-    """The case summary as a text file, to send to the recipient. With
-    ``?sha256=`` it answers 409 when the case changed since that preview, so
-    the file sent is exactly the one the disclosure event fingerprints."""
+    """The case summary as a text file, to send to the recipient: only for a
+    disclosure this user recorded (``?sha256=`` of its event, else 404), and
+    only while the summary still has that fingerprint (409 when the case
+    changed since), so the file sent is exactly the one the log fingerprints."""
     from django.http import HttpResponse
 
-    case = selectors.case_get_for(user=request.user, pk=pk, perm="change")
-    text, digest = selectors.case_summary(case=case)
-    wanted = request.GET.get("sha256", "")
-    if wanted and wanted != digest:
-        return HttpResponse(
-            _("De casus is gewijzigd sinds deze samenvatting; bekijk ze opnieuw via ‘Samenvatting verstrekken’."),
-            status=409,
-            content_type="text/plain; charset=utf-8",
-        )
+    case, event, text, current = _recorded_disclosure(request, pk)
+    if not current:
+        return _disclosed_page(request, case, event, current=False, status=409)
+    digest = event.summary.rsplit(":", 1)[1]
     audit.record_access(
         actor=request.user,
         obj=case,

@@ -160,6 +160,8 @@ def test_closing_a_case_needs_a_reason_and_a_confirmation(demo_server, page_at, 
 
 
 def test_disclosure_previews_the_exact_summary(demo_server, page_at, screenshot):
+    """Preview, then register, then download (security review C3): the file is
+    offered only on the confirmation page of a recorded disclosure."""
     expect = _expect()
     page = page_at(360)
     log_in(page, demo_server.url, ENFORCER)
@@ -173,13 +175,23 @@ def test_disclosure_previews_the_exact_summary(demo_server, page_at, screenshot)
     summary = page.locator("pre.case-summary")
     expect(summary).to_contain_text("Samenvatting van casus OBH-")
     expect(summary).to_contain_text("Subjecten:")
+    expect(page.get_by_text("Daarna downloadt u de samenvatting op de volgende pagina")).to_be_visible()
+    expect(page.get_by_role("link", name="Samenvatting downloaden (.txt)")).to_have_count(0)
     screenshot(page, "cases-disclose-preview-360")
+    _fits(page)
+    previewed = summary.inner_text().strip()
+    sha = page.locator(".case-summary__sha").inner_text()
+    page.get_by_role("button", name="Verstrekking registreren").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verstrekking geregistreerd")
+    expect(page.get_by_text(f"(vingerafdruk {sha[:12]})")).to_be_visible()
+    expect(page.locator(".disclose-meta")).to_contain_text("Gecoördineerde controle")
+    expect(page.locator(".disclose-meta .case-summary__sha")).to_have_text(sha)
+    screenshot(page, "cases-disclose-done-360")
     _fits(page)
     with page.expect_download() as info:
         page.get_by_role("link", name="Samenvatting downloaden (.txt)").click()
     downloaded = Path(info.value.path()).read_text(encoding="utf-8")
-    assert downloaded.strip() == summary.inner_text().strip()
-    sha = page.locator(".case-summary__sha").inner_text()
-    page.get_by_role("button", name="Verstrekking registreren").click()
-    expect(page.get_by_text(f"(vingerafdruk {sha[:12]})")).to_be_visible()
+    assert downloaded.strip() == previewed
+    assert info.value.suggested_filename.endswith(f"-{sha[:12]}.txt")
     assert page.csp_errors == []

@@ -106,7 +106,10 @@ ROUTES = [
     Route("cases:subject_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:link_add", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:disclose", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
-    Route("cases:disclose_text", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
+    # The summary file and the confirmation page answer only for a disclosure
+    # the user recorded (?sha256= of its event): without one, 404 for everyone.
+    Route("cases:disclosed", signed_in(DENY), kwargs=_case(OBH)),
+    Route("cases:disclose_text", signed_in(DENY), kwargs=_case(OBH)),
     Route("cases:duplicates", signed_in(DENY, **OBH_MEMBERS), kwargs=_case(OBH)),
     Route("cases:duplicates", signed_in(DENY, **YOUTH_MEMBERS), kwargs=_case(YOUTH)),
     Route("cases:reveal", signed_in(NOT_ALLOWED), kwargs=_youth_subject),

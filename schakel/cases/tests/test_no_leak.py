@@ -254,6 +254,7 @@ def _case_urls(pk):
         reverse("cases:link_add", args=[pk]),
         reverse("cases:disclose", args=[pk]),
         reverse("cases:disclose_text", args=[pk]),
+        reverse("cases:disclosed", args=[pk]),
         reverse("cases:member_add", args=[pk]),
         reverse("api:case_detail", args=[pk]),
         reverse("api:case_members", args=[pk]),
