@@ -137,3 +137,10 @@ def test_administrator_edits_reference_data_through_pages(reference, client):
     assert resp.status_code == 302 and LegalInstrument.objects.filter(code="sluiting-x").exists()
     client.force_login(UserFactory(perms=["legal.view_legalground"]))
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_code_page_on_https_refuses_a_plain_http_next_on_the_same_host(reference, client):
+    client.force_login(UserFactory())
+    resp = client.post(reverse("legal:code"), {"next": "http://testserver/casussen/"}, secure=True)
+    assert resp["Location"] == reverse("legal:code")
