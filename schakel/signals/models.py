@@ -247,7 +247,10 @@ class Signal(TimeStampedModel):
 
     @property
     def is_youth(self) -> bool:
-        return self.category.youth
+        """A youth signal: a youth category, or any signal the triage sent
+        into the youth early-detection process (ADR 0302, amendment 1). From
+        then on it is the OSP's alone, like a youth-category signal."""
+        return bool(self.youth_instance_id) or self.category.youth
 
 
 class SignalAccess(models.Model):

@@ -5,8 +5,11 @@ Who sees a signal:
 - its reporter: the status and the feedback, never the handling;
 - members of a team that had it in their queue, with ``signals.triage_signal``;
 - holders of ``signals.view_all_signals``: every non-youth signal;
-- youth signals (category flagged youth): only with ``signals.view_youth_signal``
-  on top of the above (the OSP), whatever else the user holds.
+- youth signals (category flagged youth, or a signal of any category that the
+  triage sent into the youth early-detection process): only with
+  ``signals.view_youth_signal`` on top of the above (the OSP), whatever else
+  the user holds. ``youth_q`` is that one definition (``Signal.is_youth`` is
+  the same for one row); every list and ``signal_get_for`` go through it.
 """
 
 from __future__ import annotations
@@ -31,8 +34,10 @@ def _base() -> QuerySet[Signal]:
     return Signal.objects.select_related("category__parent", "team__organisation", "area", "address__street")
 
 
-def _youth_q() -> Q:
-    return Q(category__is_youth=True) | Q(category__parent__is_youth=True)
+def youth_q() -> Q:
+    """Youth signals (ADR 0302 and its amendment 1): a youth category, or a
+    youth early-detection process started for the signal."""
+    return Q(youth_instance__isnull=False) | Q(category__is_youth=True) | Q(category__parent__is_youth=True)
 
 
 def _category_youth_q() -> Q:
@@ -48,9 +53,9 @@ def handling_q(user) -> Q:
         teams = user.units.values("pk")
         q |= Exists(SignalAccess.objects.filter(signal=OuterRef("pk"), team__in=teams))
     if user.has_perm("signals.view_all_signals"):
-        q |= ~_youth_q()
+        q |= ~youth_q()
     if not user.has_perm("signals.view_youth_signal"):
-        q &= ~_youth_q()
+        q &= ~youth_q()
     return q
 
 
@@ -124,6 +129,7 @@ def queue_for(
             "category__is_youth",
             "category__parent__name",
             "category__parent__is_youth",
+            "youth_instance",
             "team__name",
             "area__name",
         )
@@ -135,7 +141,8 @@ def queue_for(
             youth_ids = [c.pk for c in categories if c.youth]
         else:
             youth_ids = list(Category.objects.filter(_category_youth_q()).values_list("pk", flat=True))
-        qs = qs.exclude(category_id__in=youth_ids)
+        # A signal handed to the youth process is youth whatever its category.
+        qs = qs.exclude(category_id__in=youth_ids).filter(youth_instance__isnull=True)
     if filters.team:
         qs = qs.filter(team=filters.team)
     if filters.category and categories is not None:
@@ -174,10 +181,11 @@ def related_signals(*, user, signal: Signal, radius_m: float = 250, months: int 
 
 
 def map_points(user) -> list[dict]:
-    """Non-youth signals with a location (youth signals are never mapped)."""
+    """Non-youth signals with a location (youth signals, also those in the
+    youth process, are never mapped, not even for the OSP)."""
     rows = (
         signals_visible_to(user)
-        .exclude(_youth_q())
+        .exclude(youth_q())
         .exclude(lat__isnull=True)
         .order_by("-created_at")
         .values("pk", "lat", "lon", "category__name", "status")[:2000]

@@ -393,7 +393,7 @@ def signal_task_complete(
     item = _visible_work_item(actor, signal, item_pk)
     note = _clean_text(note, limit=2000, field="note")
     feedback = _clean_text(feedback, limit=300, field="feedback")
-    if feedback and signal.category.youth:
+    if feedback and signal.is_youth:
         raise ValidationError(
             {"feedback": _("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling.")}
         )
@@ -693,7 +693,7 @@ def _reminder_recipients(item: WorkItem, signal: Signal) -> list:
     if item.team_id is None:
         return []
     users = User.objects.filter(units=item.team_id, is_active=True).exclude(email="").order_by("pk")
-    youth = signal.category.youth
+    youth = signal.is_youth
     return [
         u
         for u in users
@@ -808,7 +808,7 @@ def feedback_propose(*, actor, signal: Signal, text: str) -> None:
     A signal handled in the youth early-detection process is about a young
     person whatever its category: fixed text only (ADR 0302); the refusal
     undoes the whole step."""
-    if signal.youth_instance_id:
+    if signal.is_youth:
         raise ValidationError(
             {"feedback": _("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling.")}
         )
@@ -850,7 +850,7 @@ def feedback_approve(*, actor, signal: Signal, text: str | None = None) -> Signa
     final = locked.feedback_proposed if text is None else _clean_text(text, limit=300, field="text")
     if not final:
         raise ValidationError({"text": _("De terugkoppeling is leeg. Weiger ze als de melder niets mag lezen.")})
-    if locked.category.youth:
+    if locked.is_youth:
         raise ValidationError(_("Bij een jongerensignaal krijgt de melder alleen de vaste terugkoppeling."))
     edited = final != locked.feedback_proposed
     locked.feedback = final
@@ -949,7 +949,7 @@ def lookup_stage(signal: Signal) -> str:
     signals only "received" or "closed" (ADR 0302)."""
     if signal.closed_at is not None or signal.status in (Signal.Status.CLOSED, Signal.Status.CLOSED_NO_FOLLOWUP):
         return "closed"
-    if signal.category.youth or signal.youth_instance_id or signal.status == Signal.Status.TRIAGE:
+    if signal.is_youth or signal.status == Signal.Status.TRIAGE:
         return "received"
     return "in_progress"
 
@@ -1011,7 +1011,7 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
                 audit.record_access(
                     actor=None, obj=signal, purpose=LOOKUP_PURPOSE, action="signals.status_lookup", summary=stage
                 )
-                youth = signal.category.youth or bool(signal.youth_instance_id)
+                youth = signal.is_youth
                 approved = signal.feedback_review == FeedbackReview.APPROVED
                 return {
                     "reference": signal.reference,

@@ -111,6 +111,7 @@ QUEUE_COLUMNS = (
     "reminded_at",
     "team_id",
     "area_id",
+    "youth_instance_id",
 )
 
 
@@ -148,7 +149,7 @@ def queue(request):
             {
                 "url": f"{url}{r['pk']}/",
                 "reference": f"S-{r['pk']:06d}",
-                "youth": bool(category and category.youth),
+                "youth": bool(r["youth_instance_id"] or (category and category.youth)),
                 "created": timezone.localtime(r["created_at"]).strftime("%d-%m-%Y"),
                 "category": str(category) if category else "",
                 "task": r["current_task"],
@@ -251,8 +252,7 @@ def _steps(user, signal, posted: dict | None = None, errors: dict | None = None)
         feedback = bool(
             allowed
             and (signal.reporter_id or signal.lookup_hash)
-            and not signal.category.youth
-            and not signal.youth_instance_id
+            and not signal.is_youth
             and _may_finish(item.instance.definition.meta, item.bpmn_id)
         )
         shown = {}
@@ -382,6 +382,15 @@ def step(request, pk):
                 for msg in field_errors:
                     messages.error(request, msg)
         return render(request, "signals/detail.html", context, status=400)
+    if not selectors.signals_visible_to(request.user).filter(pk=signal.pk).exists():
+        # Handed to the youth process (ADR 0302, amendment 1): from now on the
+        # signal is the OSP's alone; this is the last the user sees of it.
+        messages.success(
+            request,
+            _("De stap is afgewerkt. Signaal %(ref)s is overgedragen aan het OSP; u kunt het niet meer inzien.")
+            % {"ref": signal.reference},
+        )
+        return redirect("signals:queue")
     messages.success(request, _("De stap is afgewerkt."))
     return redirect("signals:detail", pk=signal.pk)
 
@@ -468,7 +477,7 @@ def _export_rows(user):
             s.area.name if s.area else "",
             timezone.localtime(s.triaged_at).strftime("%d-%m-%Y %H:%M") if s.triaged_at else "",
             # Free text of youth signals never leaves in an export.
-            "" if s.category.youth and not youth_allowed else s.description,
+            "" if s.is_youth and not youth_allowed else s.description,
         ]
 
 
@@ -537,8 +546,17 @@ def invitation_revoke(request, pk):
         services.invitation_revoke(actor=request.user, invitation=invitation)
         messages.success(request, _("De link is ingetrokken."))
         return redirect("signals:invitations")
-    recent = invitation.signals.filter(created_at__gte=timezone.now() - timedelta(days=30)).count()
-    return render(request, "signals/invitation_revoke.html", {"invitation": invitation, "recent": recent})
+    # Only what the viewer may know of: youth reports (e.g. through the OSP's
+    # school links) are not counted for staff who may not see youth signals.
+    recent_qs = invitation.signals.filter(created_at__gte=timezone.now() - timedelta(days=30))
+    youth_allowed = request.user.has_perm("signals.view_youth_signal")
+    if not youth_allowed:
+        recent_qs = recent_qs.exclude(selectors.youth_q())
+    return render(
+        request,
+        "signals/invitation_revoke.html",
+        {"invitation": invitation, "recent": recent_qs.count(), "youth_counted": youth_allowed},
+    )
 
 
 def _partner_refused(request, exc):
