@@ -60,7 +60,24 @@ def job(name: str) -> Callable[[Callable], Callable]:
     return register
 
 
+_discovered = False
+
+
+def _discover() -> None:
+    """Jobs are registered where they are written, in the apps' services
+    modules. A process that has not imported one yet (``run_deferred_jobs``
+    from cron) imports them all once before it looks a name up."""
+    global _discovered
+    if not _discovered:
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("services")
+        _discovered = True
+
+
 def registered(name: str) -> Callable:
+    if name not in _registry:
+        _discover()
     try:
         return _registry[name]
     except KeyError:
@@ -90,6 +107,8 @@ def run(job_id: int) -> str:
     row = DeferredJob.objects.filter(pk=job_id).first()
     if row is None:
         return "gone"
+    if row.name not in _registry:
+        _discover()
     fn = _registry.get(row.name)
     # The request's context for the audit trail; none for work written outside a request.
     ctx = request_context.RequestContext(row.request_id, row.ip) if row.request_id else None

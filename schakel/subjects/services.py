@@ -17,6 +17,7 @@ from stdnum.be import vat as be_vat
 from stdnum.exceptions import ValidationError as StdnumError
 
 from schakel.audit import services as audit
+from schakel.core.deferred import defer, job
 
 from . import matching
 from .models import (
@@ -379,13 +380,27 @@ _CREATORS = {
 }
 
 
-def _raise_hits_for(*, actor, matches, trigger_kind: str) -> int:
-    """Hit/no-hit (ADR 0401) for matches outside the actor's sight, through
-    the cases app's one hit service. Nothing goes back to the actor; the
-    count is for tests only."""
-    from schakel.cases.services import raise_hits
+def _raise_hits_for(*, actor, subject_id: int, trigger_kind: str) -> None:
+    """Hit/no-hit (ADR 0401) for a registered or edited subject: after the
+    response (``core.deferred``, ADR 0007), the matching included. How long
+    the matching takes grows with the number of similar subjects anywhere,
+    hidden circles included, so it must not run in the request either."""
+    defer("subjects.raise_hits_for_subject", actor_id=actor.pk, subject_id=subject_id, trigger_kind=trigger_kind)
 
-    return raise_hits(actor=actor, matches={m.subject_id: m for m in matches}, trigger_kind=trigger_kind)
+
+@job("subjects.raise_hits_for_subject")
+def _raise_hits_for_subject_job(*, actor_id: int, subject_id: int, trigger_kind: str) -> int:
+    from django.contrib.auth import get_user_model
+
+    from schakel.cases.services import raise_hits_now
+
+    from . import selectors
+
+    subject = Subject.objects.filter(pk=subject_id).first()
+    if subject is None:
+        return 0
+    matches = {m.subject_id: m for m in selectors.matches_for(subject)}
+    return raise_hits_now(actor=get_user_model().objects.get(pk=actor_id), matches=matches, trigger_kind=trigger_kind)
 
 
 @transaction.atomic
@@ -394,12 +409,10 @@ def subject_register(*, actor, kind: str, **data) -> Subject:
     create function, then hit/no-hit for matching subjects in cases the actor
     does not see. The new subject is visible to its creator until it is added
     to a case (then to that case's circle)."""
-    from . import selectors
-
     if kind not in _CREATORS:
         raise ValidationError({"kind": _("Onbekende soort subject.")})
     subject = _CREATORS[kind](actor=actor, **data)
-    _raise_hits_for(actor=actor, matches=selectors.matches_for(subject), trigger_kind="subject")
+    _raise_hits_for(actor=actor, subject_id=subject.pk, trigger_kind="subject")
     return subject
 
 
@@ -477,7 +490,7 @@ def subject_update(*, actor, subject: Subject, **data) -> Subject:
 
     subject_changed_outside_circles(actor=actor, subject_id=subject.pk)
     if {"first_name", "last_name", "name", "national_number", "kbo_number", "plate"} & set(changed):
-        _raise_hits_for(actor=actor, matches=selectors.matches_for(detail), trigger_kind="subject")
+        _raise_hits_for(actor=actor, subject_id=subject.pk, trigger_kind="subject")
     return detail
 
 
@@ -491,6 +504,8 @@ def registry_search(*, actor, query: str, kind: str = ""):
     outcome = selectors.registry_matches(user=actor, query=query, kind=kind)
     # Written for every search, matched or not: the same work either way, so
     # the answer's timing does not tell whether a hidden case matched.
+    from schakel.cases.services import raise_hits
+
     with transaction.atomic():
-        _raise_hits_for(actor=actor, matches=outcome.unseen, trigger_kind="search")
+        raise_hits(actor=actor, matches={m.subject_id: m for m in outcome.unseen}, trigger_kind="search")
     return selectors.SearchOutcome(results=outcome.results, unseen=[], error=outcome.error)

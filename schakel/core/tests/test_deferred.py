@@ -148,3 +148,31 @@ def test_an_unknown_job_is_refused_when_written():
     with pytest.raises(LookupError):
         deferred.defer("tests.no_such_job", value=1)
     assert not DeferredJob.objects.exists()
+
+
+def test_a_fresh_process_finds_every_job_of_the_apps():
+    """``run_deferred_jobs`` from cron has imported no services module yet:
+    the jobs registered there must still be found."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    code = (
+        "from schakel.core import deferred\n"
+        "for name in ('subjects.raise_hits_for_subject', 'cases.raise_hits', 'cases.signal_hits'):\n"
+        "    deferred.registered(name)\n"
+        "print('ok')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    out = subprocess.run(
+        [sys.executable, str(settings.BASE_DIR / "manage.py"), "shell", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("ok")

@@ -114,3 +114,38 @@ def test_the_hit_of_a_worker_that_died_after_answering_is_raised_by_the_command(
     assert Notification.objects.filter(recipient=owner, kind="hit").count() == 1
     # Still attributed to the request that asked.
     assert AuditEvent.objects.get(action="cases.hit_raised").request_id == response["X-Request-ID"]
+
+
+def _post_as(client, user, path, data):
+    from django.middleware.csrf import get_token
+
+    client.force_login(user)
+    request = RequestFactory().post(path, data, HTTP_ACCEPT_LANGUAGE="nl")
+    request.COOKIES[settings.SESSION_COOKIE_NAME] = client.session.session_key
+    request._dont_enforce_csrf_checks = True
+    get_token(request)
+    return _handler().get_response(request)
+
+
+def test_registering_a_subject_matches_only_after_the_response(client, owner, outsider, secret, monkeypatch):
+    """Security review: the matching itself (its time grows with the number
+    of similar subjects anywhere, hidden circles included) runs after the
+    response, not only the writing of the hit."""
+    from schakel.subjects import selectors
+
+    calls = []
+    real = selectors.matches_for
+    monkeypatch.setattr(selectors, "matches_for", lambda subject: calls.append(subject.pk) or real(subject))
+    response = _post_as(
+        client,
+        outsider,
+        reverse("subjects:create", args=["persoon"]),
+        {"first_name": "Youssef", "last_name": "Benali", "birth_date": "03-02-1991"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert calls == [] and not Hit.objects.exists()
+    assert DeferredJob.objects.filter(name="subjects.raise_hits_for_subject").count() == 1
+    _closed(response)
+    assert len(calls) == 1
+    hit = Hit.objects.get()
+    assert (hit.case, hit.triggered_by, hit.trigger_kind) == (secret, outsider, "subject")
