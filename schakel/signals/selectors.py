@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from schakel.places import geo
 
-from .models import Category, FeedbackReview, Signal, SignalAccess
+from .models import Category, FeedbackReview, Invitation, Signal, SignalAccess
 
 FULL = "full"
 STATUS_ONLY = "status"
@@ -234,3 +234,19 @@ def feedback_pending_for(user) -> QuerySet[Signal]:
         .select_related("category__parent", "feedback_proposed_by")
         .order_by("closed_at", "pk")
     )
+
+
+def invitations_revocable_by(user) -> QuerySet[Invitation]:
+    """Invitation links ``user`` may revoke: those issued by the user or by a
+    member of one of the user's units (the OSP's school links stay with the
+    OSP); every link for the functional administrator
+    (``signals.manage_signal_settings``), as an emergency stop for a leaked
+    link. Needs ``signals.manage_invitation``."""
+    from schakel.accounts.models import User
+
+    if not user.is_authenticated or not user.has_perm("signals.manage_invitation"):
+        return Invitation.objects.none()
+    if user.has_perm("signals.manage_signal_settings"):
+        return Invitation.objects.all()
+    mates = User.units.through.objects.filter(user_id=OuterRef("created_by_id"), unit_id__in=user.units.values("pk"))
+    return Invitation.objects.filter(Q(created_by=user) | Exists(mates))

@@ -523,7 +523,11 @@ def invitation_create(
 
 @transaction.atomic
 def invitation_revoke(*, actor, invitation: Invitation) -> None:
-    if not actor.has_perm("signals.manage_invitation"):
+    """Revoke a link the actor may revoke (``selectors.invitations_revocable_by``:
+    one of the actor's team, or any for the functional administrator)."""
+    from .selectors import invitations_revocable_by
+
+    if not invitations_revocable_by(actor).filter(pk=invitation.pk).exists():
         raise PermissionDenied
     invitation.revoked = True
     invitation.save(update_fields=["revoked", "updated_at"])

@@ -528,7 +528,16 @@ def invitations(request):
         else:
             link = request.build_absolute_uri(reverse("signals:partner", args=[token]))
             form = InvitationForm()
-    rows = Invitation.objects.select_related("created_by").order_by("-created_at")[:100]
+    rows = list(Invitation.objects.select_related("created_by").order_by("-created_at")[:100])
+    # Every link is listed; only the user's team's links (all for the
+    # functional administrator) can be revoked from here.
+    revocable = set(
+        selectors.invitations_revocable_by(request.user)
+        .filter(pk__in=[i.pk for i in rows])
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.may_revoke = row.pk in revocable
     return render(
         request, "signals/invitations.html", {"form": form, "link": link, "rows": rows, "now": timezone.now()}
     )
@@ -537,8 +546,9 @@ def invitations(request):
 @login_required
 @permission_required("signals.manage_invitation", raise_exception=True)
 def invitation_revoke(request, pk):
-    """GET: ask for confirmation (revoking cannot be undone); POST: revoke."""
-    invitation = get_object_or_404(Invitation.objects.select_related("created_by"), pk=pk)
+    """GET: ask for confirmation (revoking cannot be undone); POST: revoke.
+    404 for a link of another team (selectors.invitations_revocable_by)."""
+    invitation = get_object_or_404(selectors.invitations_revocable_by(request.user).select_related("created_by"), pk=pk)
     if invitation.revoked:
         messages.info(request, _("Deze link was al ingetrokken."))
         return redirect("signals:invitations")

@@ -52,7 +52,9 @@ ROUTES = [
     Route("signals:export", signed_in(DENY, coordinator=OK, triage=OK), query="?format=xlsx"),
     Route("signals:invitations", signed_in(DENY, triage=OK, osp=OK, beheerder=OK)),
     # GET shows the confirmation; the revocation itself is a POST (tested in test_views).
-    Route("signals:invitation_revoke", signed_in(DENY, triage=OK, osp=OK, beheerder=OK), kwargs=_invitation),
+    # The demo link is the triage team's: the OSP may not revoke it (404), the
+    # functional administrator may revoke any link (test_security_review).
+    Route("signals:invitation_revoke", signed_in(DENY, triage=OK, osp=404, beheerder=OK), kwargs=_invitation),
     # A forged token: the same answer for everyone, no account needed.
     Route("signals:partner", {"anonymous": 404, "*": 404}, kwargs=lambda: {"token": "forged-token"}),
     # The public status lookup (reference + code): a form for everyone.

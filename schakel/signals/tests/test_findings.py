@@ -222,7 +222,9 @@ def test_rule_form_lists_categories_in_tree_order(sig_seeded):
 
 
 def test_revoking_a_link_asks_for_confirmation_first(client, sig_seeded):
-    inv, _token = services.invitation_create(actor=persona_user("osp"), label="School", organisation_name="Atheneum")
+    inv, _token = services.invitation_create(
+        actor=persona_user("triage"), label="Makelaars", organisation_name="Vastgoedkantoor"
+    )
     client.force_login(persona_user("triage"))
     url = reverse("signals:invitation_revoke", args=[inv.pk])
     listing = client.get(reverse("signals:invitations")).content.decode()

@@ -190,3 +190,38 @@ def test_the_triage_officer_who_hands_it_over_is_told_and_then_loses_sight(clien
     client.force_login(persona_user("frontlijn"))
     response = client.get(reverse("signals:detail", args=[signal.pk]))
     assert response.status_code == 200 and "Bespreking in het OSP" not in response.content.decode()
+
+
+# Security review observation (invitation_revoke): any holder of
+# manage_invitation could revoke the OSP's school links. Now only the team that
+# issued a link, or the functional administrator (emergency stop).
+def test_only_the_issuing_team_or_the_administrator_revokes_a_link(client, sig_seeded):
+    from django.core.exceptions import PermissionDenied
+    from django.urls import reverse
+
+    from schakel.core.testing import UserFactory
+
+    osp, triage = persona_user("osp"), persona_user("triage")
+    assert not set(osp.units.all()) & set(triage.units.all())
+    school, _t = services.invitation_create(actor=osp, label="Scholengroep", organisation_name="Atheneum")
+    url = reverse("signals:invitation_revoke", args=[school.pk])
+    client.force_login(triage)
+    assert url not in client.get(reverse("signals:invitations")).content.decode()
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.invitation_revoke(actor=triage, invitation=school)
+    school.refresh_from_db()
+    assert not school.revoked
+    # A colleague of the OSP's team who manages links may revoke it.
+    mate = UserFactory(organisation=osp.organisation, perms=["signals.manage_invitation"])
+    mate.units.add(*osp.units.all())
+    client.force_login(mate)
+    assert url in client.get(reverse("signals:invitations")).content.decode()
+    assert client.get(url).status_code == 200
+    # So does the functional administrator, for every link.
+    beheerder = persona_user("beheerder")
+    client.force_login(beheerder)
+    assert client.post(url).status_code == 302
+    school.refresh_from_db()
+    assert school.revoked
