@@ -88,7 +88,7 @@ def setup_data() -> None:
             created_at, updated_at, channel, reporter_organisation, reporter_function, reporter_contact,
             observed_at, category_id, location_text, description, subjects_text, youth_identifier,
             confidentiality, status, current_task, task_due_at, triage_due_at, triaged_at, team_id,
-            x, y, cell, feedback, is_demo)
+            x, y, cell, feedback, feedback_review, feedback_proposed, lookup_hash, is_demo)
         SELECT c, c, (ARRAY['staff','staff','partner','sector'])[1 + (g %% 4)], '', '', '',
             c - interval '2 hours', (%(cats)s::int[])[1 + (g %% %(ncat)s)], '', 'Benchmarksignaal (fictief).', '', '',
             'normal',
@@ -98,7 +98,7 @@ def setup_data() -> None:
             c + interval '5 days',
             CASE WHEN o THEN NULL ELSE c + (random() * interval '200 hours') END,
             (%(units)s::int[])[1 + ((g / 7) %% %(nunit)s)],
-            x, y, floor(x / 250)::bigint * 100000 + floor(y / 250)::bigint, '', true
+            x, y, floor(x / 250)::bigint * 100000 + floor(y / 250)::bigint, '', '', '', '', true
         FROM (
             SELECT g, now() - random() * interval '1095 days' AS c, random() < %(open)s AS o,
                    646000 + random() * 8000 AS x, 696000 + random() * 8000 AS y
