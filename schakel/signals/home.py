@@ -42,3 +42,33 @@ def queue_panel(user, *, today):
         more_label=_("Naar de wachtrij"),
         empty=_("Er wacht niets op uw team."),
     )
+
+
+@register("signals_feedback", order=11)
+def feedback_panel(user, *, today):
+    """Written feedback that waits for this reviewer (four eyes: not their
+    own texts). Shown only when there is some."""
+    if not user.has_perm("signals.review_feedback"):
+        return None
+    qs = selectors.feedback_pending_for(user).exclude(feedback_proposed_by=user)
+    total = qs.count()
+    if not total:
+        return None
+    rows = [
+        Row(
+            label=f"S-{s.pk:06d} · {s.category.name}",
+            url=reverse("signals:detail", args=[s.pk]),
+            detail=_("voorgesteld door %(name)s") % {"name": s.feedback_proposed_by.get_full_name()}
+            if s.feedback_proposed_by
+            else "",
+        )
+        for s in qs[:ROWS]
+    ]
+    return Panel(
+        key="signals_feedback",
+        title=_("Terugkoppelingen aan melders na te kijken"),
+        rows=rows,
+        total=total,
+        more_url=reverse("signals:feedback_reviews"),
+        more_label=_("Naar de lijst"),
+    )

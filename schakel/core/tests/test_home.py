@@ -203,3 +203,38 @@ def test_home_queries_do_not_grow_with_the_work(client, seeded):
             _action(case, osp.organisation, due_date=timezone.localdate())
 
     assert_constant_queries(make, lambda: client.get("/"), small=2, large=12)
+
+
+def test_feedback_to_review_shows_for_reviewers_without_their_own_texts(client, seeded):
+    from schakel.accounts.models import Unit
+    from schakel.signals.models import Category, FeedbackReview, Signal, SignalAccess
+
+    team = Unit.objects.get(code="preventie-veiligheid")
+    triage = persona_user("triage")
+
+    def pending(author):
+        signal = Signal.objects.create(
+            category=Category.objects.get(code="overlast"),
+            description="x",
+            observed_at=timezone.now(),
+            status=Signal.Status.CLOSED,
+            closed_at=timezone.now(),
+            feedback_review=FeedbackReview.PENDING,
+            feedback_proposed="Bedankt, we hebben de straat laten vegen (fictief).",
+            feedback_proposed_by=author,
+        )
+        SignalAccess.objects.create(signal=signal, team=team)
+        return signal
+
+    panels, _ = _panels(client, triage)
+    assert "signals_feedback" not in panels  # nothing waits: no panel
+    own = pending(triage)
+    panels, _ = _panels(client, triage)
+    assert "signals_feedback" not in panels  # never one's own text (four eyes)
+    other = pending(persona_user("handhaving"))
+    panels, _ = _panels(client, triage)
+    panel = panels["signals_feedback"]
+    assert panel.total == 1
+    assert [row.label.split(" · ")[0] for row in panel.rows] == [f"S-{other.pk:06d}"]
+    assert own.pk != other.pk
+    assert "signals_feedback" not in _panels(client, persona_user("osp"))[0]
