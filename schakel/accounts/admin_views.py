@@ -244,7 +244,7 @@ def organisation_edit(request, pk: int):
 @permission_required("auth.view_group", raise_exception=True)
 def role_list(request):
     from . import role_editor
-    from .permissions import role_is_assignable, role_is_privileged
+    from .permissions import role_grant_refusal, role_is_assignable, role_is_privileged
 
     roles = Group.objects.order_by("name").select_related("setting").prefetch_related("permissions__content_type")
     rows = [
@@ -254,6 +254,7 @@ def role_list(request):
             "count": len(role.permissions.all()),
             "privileged": role_is_privileged(role),
             "assignable": role_is_assignable(role),
+            "read_only": bool(role_grant_refusal(request.user, role)),  # ADR 0008 amendment 2
         }
         for role in roles
     ]

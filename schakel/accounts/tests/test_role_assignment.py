@@ -268,6 +268,9 @@ def test_a_role_the_administrator_cannot_grant_is_read_only_for_them(persona_cli
     assert response.status_code == 200
     assert "U kunt deze rol niet wijzigen" in response.content.decode()
     assert set(dpo_role.permissions.values_list("pk", flat=True)) == before
+    listing = client.get(reverse("accounts:role_list")).content.decode()
+    assert "Rol Functionaris voor gegevensbescherming bekijken" in listing
+    assert "Rol Werkgroeplid wijzigen" in listing
     # An ordinary role stays editable.
     ordinary = Group.objects.get(name="Werkgroeplid")
     assert (
