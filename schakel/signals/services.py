@@ -985,15 +985,18 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
         by_client = list(failures.filter(client=client_key).order_by("at").values_list("at", flat=True))
         # Counted also for an unreadable reference (number 0 matches nothing): the same queries.
         by_reference = list(failures.filter(signal_number=number or 0).order_by("at").values_list("at", flat=True))
-        limited = [
-            times[len(times) - limit] + timedelta(hours=1, minutes=1)
-            for times, limit in (
-                (by_client, LOOKUP_MAX_FAILURES_PER_CLIENT),
-                (by_reference, LOOKUP_MAX_FAILURES_PER_REFERENCE),
-            )
-            if len(times) >= limit
-        ]
-        if limited:
+
+        def until(times, limit):
+            return times[len(times) - limit] + timedelta(hours=1, minutes=1) if len(times) >= limit else None
+
+        client_until = until(by_client, LOOKUP_MAX_FAILURES_PER_CLIENT)
+        # Too many refusals for the reference (guessing spread over many
+        # addresses) refuse every *wrong* code with 429, but a correct code
+        # still answers: otherwise a stranger could keep the partner from
+        # their own status for an hour. A guesser learns nothing more than
+        # from any other attempt (the code has 60 bits).
+        reference_until = until(by_reference, LOOKUP_MAX_FAILURES_PER_REFERENCE)
+        if client_until:
             audit.record_access(
                 actor=None,
                 obj=audit_obj,
@@ -1002,7 +1005,9 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
                 summary="rate limited",
             )
             refused = LookupRefused(
-                _("Te veel mislukte pogingen. Probeer het later opnieuw."), status=429, retry_at=max(limited)
+                _("Te veel mislukte pogingen. Probeer het later opnieuw."),
+                status=429,
+                retry_at=max(t for t in (client_until, reference_until) if t),
             )
         else:
             # The same query also for an unreadable reference (no signal has pk 0).
@@ -1027,9 +1032,17 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
                 obj=audit_obj,
                 purpose=LOOKUP_PURPOSE,
                 action="signals.status_lookup_refused",
-                summary="wrong reference or code",
+                summary="rate limited" if reference_until else "wrong reference or code",
             )
-            refused = LookupRefused(
-                _("Deze combinatie van referentie en opvolgcode kennen we niet. Controleer beide en probeer opnieuw.")
-            )
+            if reference_until:
+                refused = LookupRefused(
+                    _("Te veel mislukte pogingen. Probeer het later opnieuw."), status=429, retry_at=reference_until
+                )
+            else:
+                refused = LookupRefused(
+                    _(
+                        "Deze combinatie van referentie en opvolgcode kennen we niet. "
+                        "Controleer beide en probeer opnieuw."
+                    )
+                )
     raise refused

@@ -170,15 +170,20 @@ def test_rate_limit_per_client_and_per_reference(client, token):
     assert AuditEvent.objects.filter(action="signals.status_lookup_refused", summary="rate limited").count() == 1
     # Another client is not affected ...
     assert _lookup(client, signal.reference, code, REMOTE_ADDR="198.51.100.7").status_code == 200
-    # ... until the reference itself had too many refusals (a guesser on many addresses).
+    # Once the reference itself had too many refusals (a guesser on many
+    # addresses), every wrong code gets 429 from any address ...
     for i in range(services.LOOKUP_MAX_FAILURES_PER_REFERENCE - services.LOOKUP_MAX_FAILURES_PER_CLIENT):
         _lookup(client, signal.reference, "FOUT", REMOTE_ADDR=f"203.0.113.{i + 1}")
-    assert _lookup(client, signal.reference, code, REMOTE_ADDR="198.51.100.8").status_code == 429
+    assert _lookup(client, signal.reference, "FOUT2", REMOTE_ADDR="198.51.100.9").status_code == 429
+    # ... but the partner with the right code still reads the status: a
+    # stranger cannot lock them out of their own signal.
+    response = _lookup(client, signal.reference, code, REMOTE_ADDR="198.51.100.8")
+    assert response.status_code == 200 and "Ontvangen" in response.content.decode()
     # An hour later it works again; old rows are cleaned up.
     later = timezone.now() + timedelta(hours=1, minutes=2)
     result = services.signal_status_lookup(reference=signal.reference, code=code, client="127.0.0.1", now=later)
     assert result["stage"] == "received"
-    assert LookupAttempt.objects.filter(ok=False).count() == services.LOOKUP_MAX_FAILURES_PER_REFERENCE
+    assert LookupAttempt.objects.filter(ok=False).count() == services.LOOKUP_MAX_FAILURES_PER_REFERENCE + 1
     services.signal_status_lookup(reference=signal.reference, code=code, client="x", now=later + timedelta(days=2))
     assert LookupAttempt.objects.count() == 1
 
