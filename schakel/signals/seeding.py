@@ -99,13 +99,13 @@ def load_demo(out) -> None:
             **kw,
         )
 
-    def step(signal, who, choice="", note="", legal_ground=None):
+    def step(signal, who, choice="", note="", legal_ground=None, **kw):
         signal.refresh_from_db()
         item = WorkItem.objects.filter(
             instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
         ).first()
         services.signal_task_complete(
-            actor=users[who], signal=signal, item_pk=item.pk, choice=choice, note=note, legal_ground=legal_ground
+            actor=users[who], signal=signal, item_pk=item.pk, choice=choice, note=note, legal_ground=legal_ground, **kw
         )
 
     make(
@@ -144,6 +144,19 @@ def load_demo(out) -> None:
         channel=Signal.Channel.PARTNER,
         reporter_function="leerkracht",
     )
+    # Closed by the OBH team with a written feedback that waits for the
+    # triage team's review (four eyes): the review list and the start page
+    # of the triage persona show it.
+    busy = make(
+        "pand-kenmerken",
+        "frontlijn",
+        "Pand waar 's nachts veel volk in en uit loopt, telkens maar enkele minuten (demo).",
+        12,
+        4,
+    )
+    for choice in ("relevant", "verder", "obh"):
+        step(busy, "triage", choice)
+    step(busy, "handhaving", feedback="Bedankt voor uw melding. We hebben ze bekeken en opgevolgd (demo).")
     services.invitation_create(
         actor=users["triage"],
         label="Demo: scholengroep",
@@ -151,4 +164,4 @@ def load_demo(out) -> None:
         days_valid=365,
         contact="preventiedienst, preventie@demo.schakel.test (fictief)",
     )
-    out("signals: 5 demo signals, 1 demo invitation")
+    out("signals: 6 demo signals (1 with feedback to review), 1 demo invitation")
