@@ -247,6 +247,17 @@ class FeedbackRejectForm(forms.Form):
     )
 
 
+class FeedbackReproposeForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nieuwe tekst voor de melder"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+        help_text=_(
+            "Een collega met de triagerol kijkt ook deze tekst na. Noem geen personen en schrijf niets over de verdere aanpak."
+        ),
+    )
+
+
 class StatusLookupForm(forms.Form):
     reference = forms.CharField(label=_("Referentie"), max_length=20, help_text=_("Bijvoorbeeld S-000123."))
     code = forms.CharField(label=_("Opvolgcode"), max_length=40, widget=forms.TextInput(attrs={"autocomplete": "off"}))

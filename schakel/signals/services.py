@@ -885,6 +885,29 @@ def feedback_reject(*, actor, signal: Signal, reason: str) -> Signal:
     return locked
 
 
+@transaction.atomic
+def feedback_repropose(*, actor, signal: Signal, text: str) -> Signal:
+    """After a rejection, the author of the rejected text proposes a new one
+    (for instance without the detail the reviewer objected to). It goes
+    through review again, by someone else; the rejected text and the reason
+    stay in the history."""
+    from .selectors import FULL, signal_get_for
+
+    _visible, level = signal_get_for(user=actor, pk=signal.pk)  # 404 if not visible
+    if level != FULL:
+        raise PermissionDenied
+    locked = Signal.objects.select_for_update(of=("self",)).select_related("category__parent").get(pk=signal.pk)
+    if locked.feedback_review != FeedbackReview.REJECTED:
+        raise ValidationError(_("Alleen een geweigerde terugkoppeling kan opnieuw voorgesteld worden."))
+    if locked.feedback_proposed_by_id != actor.pk:
+        raise PermissionDenied(_("Alleen wie de geweigerde tekst schreef, stelt een nieuwe voor."))
+    text = _clean_text(text, limit=300, field="text")
+    if not text:
+        raise ValidationError({"text": _("Schrijf de nieuwe tekst voor de melder.")})
+    feedback_propose(actor=actor, signal=locked, text=text)
+    return locked
+
+
 # --- status lookup for partners without an account ---------------------------
 
 LOOKUP_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # 32 signs, no 0/O/1/I

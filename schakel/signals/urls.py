@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/terugkoppeling/goedkeuren/", views.feedback_approve, name="feedback_approve"),
     path("<int:pk>/terugkoppeling/weigeren/", views.feedback_reject, name="feedback_reject"),
+    path("<int:pk>/terugkoppeling/opnieuw/", views.feedback_repropose, name="feedback_repropose"),
     path("<int:pk>/stap/", views.step, name="step"),
     path("<int:pk>/notitie/", views.note, name="note"),
     path("<int:pk>/bijlage/<int:att_pk>/", views.attachment, name="attachment"),

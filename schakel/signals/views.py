@@ -31,6 +31,7 @@ from .forms import (
     CategoryForm,
     FeedbackApproveForm,
     FeedbackRejectForm,
+    FeedbackReproposeForm,
     IntakeForm,
     InvitationForm,
     NoteForm,
@@ -39,7 +40,7 @@ from .forms import (
     RoutingRuleForm,
     StatusLookupForm,
 )
-from .models import Category, FeedbackReview, RoutingRule
+from .models import Category, FeedbackReview, RoutingRule, SignalEvent
 
 
 def _signal_fields(data: dict) -> dict:
@@ -309,6 +310,11 @@ def _review_context(user, signal) -> dict | None:
     pending = signal.feedback_review == FeedbackReview.PENDING
     own = signal.feedback_proposed_by_id == user.pk
     may_review = pending and not own and user.has_perm("signals.review_feedback")
+    rejected = signal.feedback_review == FeedbackReview.REJECTED
+    reason = ""
+    if rejected:
+        last = signal.events.filter(kind=SignalEvent.Kind.FEEDBACK_REJECTED).order_by("-at", "-pk").first()
+        reason = last.text if last else ""
     return {
         "state": signal.get_feedback_review_display(),
         "pending": pending,
@@ -316,6 +322,9 @@ def _review_context(user, signal) -> dict | None:
         "may_review": may_review,
         "approve_form": FeedbackApproveForm(initial={"text": signal.feedback_proposed}) if may_review else None,
         "reject_form": FeedbackRejectForm() if may_review else None,
+        "rejected_reason": reason,
+        # The author of a rejected text may propose a new one (services.feedback_repropose).
+        "repropose_form": FeedbackReproposeForm() if rejected and own and not signal.is_youth else None,
     }
 
 
@@ -708,6 +717,28 @@ def feedback_reject(request, pk):
     done, signal = _review_post(request, pk, reject)
     if done:
         messages.success(request, _("De terugkoppeling is geweigerd; de melder houdt de vaste bedankzin."))
+    return redirect("signals:detail", pk=signal.pk)
+
+
+@never_cache
+@require_POST
+@login_required
+def feedback_repropose(request, pk):
+    signal, level = selectors.signal_get_for(user=request.user, pk=pk)
+    if level != selectors.FULL:
+        raise Http404
+    form = FeedbackReproposeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("De tekst is leeg of langer dan 300 tekens."))
+        services.feedback_repropose(actor=request.user, signal=signal, text=form.cleaned_data["text"])
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("U mag voor dit signaal geen nieuwe tekst voorstellen."))
+    else:
+        messages.success(request, _("De nieuwe tekst is voorgesteld; een collega kijkt ze na."))
     return redirect("signals:detail", pk=signal.pk)
 
 

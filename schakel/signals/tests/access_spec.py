@@ -79,6 +79,7 @@ ROUTES = [
     Route("signals:feedback_reviews", signed_in(DENY, triage=OK)),
     Route("signals:feedback_approve", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     Route("signals:feedback_reject", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
+    Route("signals:feedback_repropose", {"anonymous": NOT_ALLOWED, "*": NOT_ALLOWED}, kwargs=_signal),
     # The API lists only what the caller may see (an empty list for most).
     Route("api:signal_list", signed_in(OK, anonymous=403)),
 ]

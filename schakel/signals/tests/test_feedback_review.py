@@ -172,3 +172,53 @@ def test_review_list_query_count(client, make_signal):
     assert_constant_queries(make_rows, lambda: client.get(url), small=3, large=30)
     html = client.get(url).content.decode()
     assert "30 terugkoppelingen wachten op nakijken" in html
+
+
+def test_the_author_proposes_a_new_text_after_a_rejection(client, closed_by_obh):
+    signal = closed_by_obh
+    services.feedback_reject(actor=persona_user("triage"), signal=signal, reason="Zegt te veel over de aanpak.")
+    handhaving = persona_user("handhaving")
+    client.force_login(handhaving)
+    html = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    assert "Geweigerd met als reden: Zegt te veel over de aanpak." in html
+    assert "Nieuwe tekst voorstellen" in html
+    url = reverse("signals:feedback_repropose", args=[signal.pk])
+    # An empty text is refused and changes nothing.
+    client.post(url, {"text": ""})
+    signal.refresh_from_db()
+    assert signal.feedback_review == FeedbackReview.REJECTED
+    new = "Bedankt voor uw melding. Ze werd bekeken."
+    response = client.post(url, {"text": new}, follow=True)
+    assert "De nieuwe tekst is voorgesteld" in response.content.decode()
+    signal.refresh_from_db()
+    assert (signal.feedback_review, signal.feedback_proposed, signal.feedback_proposed_by) == (
+        FeedbackReview.PENDING,
+        new,
+        handhaving,
+    )
+    assert signal.feedback == FIXED  # still only the fixed sentence for the reporter
+    kinds = list(signal.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-3:] == [SignalEvent.Kind.FEEDBACK, SignalEvent.Kind.FEEDBACK_REJECTED, SignalEvent.Kind.FEEDBACK]
+    # Reviewed again, by someone else.
+    services.feedback_approve(actor=persona_user("triage"), signal=signal)
+    signal.refresh_from_db()
+    assert signal.feedback == new
+
+
+def test_only_the_author_of_a_rejected_text_proposes_again(client, closed_by_obh):
+    signal = closed_by_obh
+    # Not while it is pending.
+    with pytest.raises(ValidationError):
+        services.feedback_repropose(actor=persona_user("handhaving"), signal=signal, text="Andere tekst")
+    services.feedback_reject(actor=persona_user("triage"), signal=signal, reason="Te veel detail.")
+    # Not the reviewer, nor someone else who sees the signal.
+    with pytest.raises(PermissionDenied):
+        services.feedback_repropose(actor=persona_user("triage"), signal=signal, text="Andere tekst")
+    client.force_login(persona_user("triage"))
+    assert "Nieuwe tekst voorstellen" not in client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    client.post(reverse("signals:feedback_repropose", args=[signal.pk]), {"text": "Andere tekst"})
+    # Someone who does not see the signal gets 404.
+    client.force_login(persona_user("osp"))
+    assert client.post(reverse("signals:feedback_repropose", args=[signal.pk]), {"text": "x"}).status_code == 404
+    signal.refresh_from_db()
+    assert signal.feedback_review == FeedbackReview.REJECTED and signal.feedback_proposed == TEXT
