@@ -1,0 +1,157 @@
+"""More tables on a 360 px phone: each row becomes a card (.table-stack), so
+neither the page nor a table's scroll box scrolls sideways and every cell shows
+its column name. At 1280 px they stay tables. Same checks as test_narrow_tables.
+
+Pages: the action plan (objective, action, indicator, dashboard, working group,
+core-group report). The small two-column "figures as a table" under a chart stays
+a table (a period and a value fit a phone); it must not scroll either."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from .helpers import log_in, no_overflow
+
+pytestmark = pytest.mark.browser
+
+COORDINATOR = "coordinator@demo.schakel.test"
+LONG_NOTE = (
+    "Overleg met de eigenaar van het handelspand in de Kerkhofstraat-Zandpoortvest "
+    "uitgesteld tot na de hoorzitting bij de burgemeester; verslag volgt"
+)
+
+
+def _pages():
+    """Rows on every page (an update, an overdue action); returns {name: (persona, path)}."""
+    from schakel.accounts.models import User
+    from schakel.plan import services as plan_services
+    from schakel.plan.models import Action, Indicator, OperationalObjective, PlanGroup
+
+    coordinator = User.objects.get(email=COORDINATOR)
+    od = OperationalObjective.objects.get(code="OD1.1")
+    action = Action.objects.filter(objective=od, status__in=["gepland", "lopend"]).order_by("pk").first()
+    plan_services.action_add_update(actor=coordinator, action=action, status="vertraagd", progress=40, note=LONG_NOTE)
+    # One open action of a working group over its deadline: the dashboard and report list it.
+    group = PlanGroup.objects.filter(strategic_objective=od.strategic_objective).first()
+    Action.objects.filter(pk=action.pk).update(due_date=datetime.date.today() - datetime.timedelta(days=10))
+    return {
+        "plan-doelstelling": (COORDINATOR, f"/plan/doelstelling/{od.pk}/"),
+        "plan-actie": (COORDINATOR, f"/plan/actie/{action.pk}/"),
+        "plan-indicator": (COORDINATOR, f"/plan/indicator/{Indicator.objects.get(code='VM1').pk}/"),
+        "plan-opvolging": (COORDINATOR, "/plan/opvolging/"),
+        "plan-groep": (COORDINATOR, f"/plan/groep/{group.pk}/"),
+        "plan-rapport": (COORDINATOR, "/plan/rapport/"),
+    }
+
+
+# Rows with content (not the single "nothing yet" cell) in the stacked tables of <main>.
+ROWS = "main table.table-stack tbody tr:not(:has(> td[colspan]))"
+
+
+def _problems_at_360(page) -> list[str]:
+    """What does not fit a phone: sideways scroll of the page or of a box in <main>,
+    a cell outside the screen, a cell without its column name, a row still a table row,
+    a table in <main> that is not stacked and is wider than the screen."""
+    try:
+        no_overflow(page)
+    except AssertionError as exc:
+        return [str(exc)]
+    return page.evaluate(
+        """(sel) => {
+            const out = [];
+            for (const el of document.querySelectorAll("main *")) {
+                if (["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth)
+                    out.push(`scrolls sideways: ${el.className || el.tagName} ${el.scrollWidth}px in ${el.clientWidth}px`);
+            }
+            const rows = [...document.querySelectorAll(sel)];
+            if (!rows.length) out.push("no rows");
+            for (const row of rows) {
+                if (getComputedStyle(row).display === "table-row") { out.push("still a table row"); break; }
+                for (const cell of row.querySelectorAll("td, th")) {
+                    const box = cell.getBoundingClientRect();
+                    if (box.width && (box.left < 0 || box.right > 360))
+                        out.push(`cell sticks out: ${cell.textContent.trim().slice(0, 40)} ${box.left}-${box.right}`);
+                    const label = cell.getAttribute("data-label");
+                    const before = getComputedStyle(cell, "::before").content;
+                    if (label && !before.includes(label)) out.push(`no column name on ${label}`);
+                }
+            }
+            for (const table of document.querySelectorAll("main table:not(.table-stack)")) {
+                const box = table.getBoundingClientRect();
+                if (box.width && box.right > 360) out.push(`table wider than the screen: ${box.right}px`);
+            }
+            return out;
+        }""",
+        ROWS,
+    )
+
+
+def _visit_all(page, base_url, pages, check, shot=None):
+    persona = None
+    problems = {}
+    for name, (who, path) in pages.items():
+        if who != persona:
+            page.context.clear_cookies()
+            log_in(page, base_url, who)
+            persona = who
+        page.goto(f"{base_url}{path}")
+        # Open the "figures as a table" of every chart: that table must fit too.
+        page.evaluate(
+            "document.querySelectorAll('main details').forEach(d => { if (d.querySelector('table')) d.open = true; })"
+        )
+        if shot:
+            shot(page, name)
+        found = check(page)
+        if found:
+            problems[name] = found
+    return problems
+
+
+def test_tables_become_cards_at_360(demo_server, page_at, screenshot):
+    page = page_at(360)
+    problems = _visit_all(
+        page,
+        demo_server.url,
+        _pages(),
+        _problems_at_360,
+        shot=lambda p, name: screenshot(p, f"narrow-more-{name}-360"),
+    )
+    assert problems == {}
+    assert page.csp_errors == []
+
+
+def _problems_at_1280(page) -> list[str]:
+    no_overflow(page)
+    # Every row a table row, its cells side by side on one line, the column headers shown.
+    return page.evaluate(
+        """(sel) => {
+            const out = [];
+            const rows = [...document.querySelectorAll(sel)];
+            if (!rows.length) out.push("no rows");
+            for (const row of rows) {
+                if (getComputedStyle(row).display !== "table-row") out.push("not a table row");
+                const tops = new Set([...row.children].map(c => Math.round(c.getBoundingClientRect().top)));
+                if (tops.size !== 1) out.push("cells not on one line");
+            }
+            for (const head of document.querySelectorAll("main table.table-stack thead")) {
+                if (head.getBoundingClientRect().height < 20) out.push("column headers hidden");
+            }
+            return out;
+        }""",
+        ROWS,
+    )
+
+
+def test_tables_stay_tables_at_1280(demo_server, page_at, screenshot):
+    page = page_at(1280)
+    shots = {"plan-doelstelling", "plan-opvolging"}
+    problems = _visit_all(
+        page,
+        demo_server.url,
+        _pages(),
+        _problems_at_1280,
+        shot=lambda p, name: screenshot(p, f"narrow-more-{name}-1280") if name in shots else None,
+    )
+    assert problems == {}
