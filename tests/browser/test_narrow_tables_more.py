@@ -3,7 +3,8 @@ neither the page nor a table's scroll box scrolls sideways and every cell shows
 its column name. At 1280 px they stay tables. Same checks as test_narrow_tables.
 
 Pages: the action plan (objective, action, indicator, dashboard, working group,
-core-group report). The small two-column "figures as a table" under a chart stays
+core-group report); users, organisations, the audit trail, the legal framework,
+processes, signal settings and the case and neighbourhood retention pages. The small two-column "figures as a table" under a chart stays
 a table (a period and a value fit a phone); it must not scroll either."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .helpers import log_in, no_overflow
 pytestmark = pytest.mark.browser
 
 COORDINATOR = "coordinator@demo.schakel.test"
+ADMIN = "beheerder@demo.schakel.test"
+DPO = "dpo@demo.schakel.test"
 LONG_NOTE = (
     "Overleg met de eigenaar van het handelspand in de Kerkhofstraat-Zandpoortvest "
     "uitgesteld tot na de hoorzitting bij de burgemeester; verslag volgt"
@@ -25,7 +28,11 @@ LONG_NOTE = (
 
 def _pages():
     """Rows on every page (an update, an overdue action); returns {name: (persona, path)}."""
+    from django.utils import timezone
+
     from schakel.accounts.models import User
+    from schakel.cases.models import Case, CaseDeletionProof
+    from schakel.neighbourhoods.models import RetentionProof
     from schakel.plan import services as plan_services
     from schakel.plan.models import Action, Indicator, OperationalObjective, PlanGroup
 
@@ -36,6 +43,26 @@ def _pages():
     # One open action of a working group over its deadline: the dashboard and report list it.
     group = PlanGroup.objects.filter(strategic_objective=od.strategic_objective).first()
     Action.objects.filter(pk=action.pk).update(due_date=datetime.date.today() - datetime.timedelta(days=10))
+    # Retention proofs: the demo has deleted nothing yet.
+    now = timezone.now()
+    CaseDeletionProof.objects.create(
+        case_reference="CAS-2019-00042",
+        case_type=Case.objects.order_by("pk").first().case_type,
+        registered_month="2019-03",
+        closed_at=now - datetime.timedelta(days=800),
+        rule="Bestuurlijke handhaving: 24 maanden na afsluiting",
+        content_sha256="ab" * 32,
+        deleted_at=now,
+    )
+    RetentionProof.objects.create(
+        rule="walk_notes",
+        object_type="neighbourhoods.neighbourhoodwalkscore",
+        object_id=123456,
+        record_month="2024-01",
+        fields="note, photo_description, observer_remarks",
+        content_sha256="cd" * 32,
+        done_at=now,
+    )
     return {
         "plan-doelstelling": (COORDINATOR, f"/plan/doelstelling/{od.pk}/"),
         "plan-actie": (COORDINATOR, f"/plan/actie/{action.pk}/"),
@@ -43,6 +70,14 @@ def _pages():
         "plan-opvolging": (COORDINATOR, "/plan/opvolging/"),
         "plan-groep": (COORDINATOR, f"/plan/groep/{group.pk}/"),
         "plan-rapport": (COORDINATOR, "/plan/rapport/"),
+        "gebruikers": (ADMIN, "/account/gebruikers/"),
+        "organisaties": (ADMIN, "/account/organisaties/"),
+        "juridisch": (ADMIN, "/juridisch/"),
+        "processen": (ADMIN, "/processen/"),
+        "signalen-instellingen": (ADMIN, "/signalen/instellingen/"),
+        "casussen-bewaartermijnen": (ADMIN, "/casussen/bewaartermijnen/"),
+        "wijken-bewaartermijnen": (ADMIN, "/wijken/bewaartermijnen/"),
+        "audit": (DPO, "/audit/"),
     }
 
 
@@ -53,7 +88,8 @@ ROWS = "main table.table-stack tbody tr:not(:has(> td[colspan]))"
 def _problems_at_360(page) -> list[str]:
     """What does not fit a phone: sideways scroll of the page or of a box in <main>,
     a cell outside the screen, a cell without its column name, a row still a table row,
-    a table in <main> that is not stacked and is wider than the screen."""
+    a long text squeezed into a narrow column, a table in <main> that is not stacked
+    and is wider than the screen."""
     try:
         no_overflow(page)
     except AssertionError as exc:
@@ -77,6 +113,12 @@ def _problems_at_360(page) -> list[str]:
                     const before = getComputedStyle(cell, "::before").content;
                     if (label && !before.includes(label)) out.push(`no column name on ${label}`);
                 }
+            }
+            // A long text squeezed into a sliver (a term list whose terms take the width).
+            for (const el of document.querySelectorAll("main dd, main td, main th, main p, main li")) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.width < 120 && el.textContent.trim().length > 40)
+                    out.push(`text squeezed into ${Math.round(box.width)}px: ${el.textContent.trim().slice(0, 40)}`);
             }
             for (const table of document.querySelectorAll("main table:not(.table-stack)")) {
                 const box = table.getBoundingClientRect();
