@@ -27,7 +27,7 @@ def actions_panel(user, *, today):
     counts = qs.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
     unread = selectors.notifications_for(user=user).count()
     rows = []
-    for a in qs.select_related("case").order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS]:
+    for a in qs.select_related("case", "item").order_by(F("due_date").asc(nulls_last=True), "pk")[:ROWS]:
         url = (
             reverse("cases:meeting_item", args=[a.item.meeting_id, a.item_id])
             if a.item_id
@@ -42,24 +42,19 @@ def actions_panel(user, *, today):
                 overdue=bool(a.due_date and a.due_date < today),
             )
         )
-    panel = Panel(
+    more_label = _("Naar de casussen")
+    if unread:
+        more_label = _("Naar de casussen (%(n)s nieuwe meldingen)") % {"n": unread}
+    return Panel(
         key="cases_actions",
         title=_("Acties uit casusoverleg voor u of uw organisatie"),
         rows=rows,
         total=counts["total"],
         overdue=counts["overdue"],
         more_url=reverse("cases:list"),
-        more_label=_("Naar de casussen"),
+        more_label=more_label,
         empty=_("Er staan geen open acties op uw naam of die van uw organisatie."),
     )
-    if unread:
-        panel = Panel(
-            **{
-                **panel.__dict__,
-                "more_label": _("Naar de casussen (%(n)s nieuwe meldingen)") % {"n": unread},
-            }
-        )
-    return panel
 
 
 @register("cases_meetings", order=30)

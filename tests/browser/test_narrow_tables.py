@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import log_in, no_overflow
+from .helpers import narrow_table_problems, visit_pages, wide_table_problems
 
 pytestmark = pytest.mark.browser
 
@@ -72,94 +72,31 @@ def _rows_for_every_page():
     }
 
 
-# Rows with content (not the single "nothing yet" cell) in the tables of <main>.
+# Rows with content (not the single "nothing yet" cell) in every table of <main>.
 ROWS = "main table tbody tr:not(:has(> td[colspan]))"
 
 
-def _problems_at_360(page) -> list[str]:
-    """What does not fit a phone: sideways scroll of the page or of a box in <main>,
-    a cell outside the screen, a cell without its column name, a row still a table row."""
-    try:
-        no_overflow(page)
-    except AssertionError as exc:
-        return [str(exc)]
-    return page.evaluate(
-        """(sel) => {
-            const out = [];
-            for (const el of document.querySelectorAll("main *")) {
-                if (["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth)
-                    out.push(`scrolls sideways: ${el.className || el.tagName} ${el.scrollWidth}px in ${el.clientWidth}px`);
-            }
-            const rows = [...document.querySelectorAll(sel)];
-            if (!rows.length) out.push("no rows");
-            for (const row of rows) {
-                if (getComputedStyle(row).display === "table-row") { out.push("still a table row"); break; }
-                for (const cell of row.querySelectorAll("td, th")) {
-                    const box = cell.getBoundingClientRect();
-                    if (box.width && (box.left < 0 || box.right > 360))
-                        out.push(`cell sticks out: ${cell.textContent.trim().slice(0, 40)} ${box.left}-${box.right}`);
-                    const label = cell.getAttribute("data-label");
-                    const before = getComputedStyle(cell, "::before").content;
-                    if (label && !before.includes(label)) out.push(`no column name on ${label}`);
-                }
-            }
-            return out;
-        }""",
-        ROWS,
-    )
-
-
 def test_tables_become_cards_at_360(demo_server, page_at, screenshot):
-    pages = _rows_for_every_page()
     page = page_at(360)
-    persona = None
-    problems = {}
-    for name, (who, path) in pages.items():
-        if who != persona:
-            page.context.clear_cookies()
-            log_in(page, demo_server.url, who)
-            persona = who
-        page.goto(f"{demo_server.url}{path}")
-        screenshot(page, f"narrow-{name}-360")
-        found = _problems_at_360(page)
-        if found:
-            problems[name] = found
+    problems = visit_pages(
+        page,
+        demo_server.url,
+        _rows_for_every_page(),
+        lambda p: narrow_table_problems(p, ROWS),
+        shot=lambda p, name: screenshot(p, f"narrow-{name}-360"),
+    )
     assert problems == {}
     assert page.csp_errors == []
 
 
 def test_tables_stay_tables_at_1280(demo_server, page_at, screenshot):
-    pages = _rows_for_every_page()
     page = page_at(1280)
-    persona = None
-    problems = {}
-    for name, (who, path) in pages.items():
-        if who != persona:
-            page.context.clear_cookies()
-            log_in(page, demo_server.url, who)
-            persona = who
-        page.goto(f"{demo_server.url}{path}")
-        no_overflow(page)
-        # Every row a table row, its cells side by side on one line, the column headers shown.
-        found = page.evaluate(
-            """(sel) => {
-                const out = [];
-                const rows = [...document.querySelectorAll(sel)];
-                if (!rows.length) out.push("no rows");
-                for (const row of rows) {
-                    if (getComputedStyle(row).display !== "table-row") out.push("not a table row");
-                    const tops = new Set([...row.children].map(c => Math.round(c.getBoundingClientRect().top)));
-                    if (tops.size !== 1) out.push("cells not on one line");
-                }
-                for (const head of document.querySelectorAll("main thead")) {
-                    if (head.getBoundingClientRect().height < 20) out.push("column headers hidden");
-                }
-                return out;
-            }""",
-            ROWS,
-        )
-        if found:
-            problems[name] = found
-        if name in {"wijkschouw", "signalen-wachtrij", "casus"}:
-            screenshot(page, f"narrow-{name}-1280")
+    shots = {"wijkschouw", "signalen-wachtrij", "casus"}
+    problems = visit_pages(
+        page,
+        demo_server.url,
+        _rows_for_every_page(),
+        lambda p: wide_table_problems(p, ROWS),
+        shot=lambda p, name: screenshot(p, f"narrow-{name}-1280") if name in shots else None,
+    )
     assert problems == {}

@@ -13,7 +13,7 @@ import datetime
 
 import pytest
 
-from .helpers import log_in, no_overflow
+from .helpers import narrow_table_problems, visit_pages, wide_table_problems
 
 pytestmark = pytest.mark.browser
 
@@ -81,119 +81,27 @@ def _pages():
     }
 
 
-# Rows with content (not the single "nothing yet" cell) in the stacked tables of <main>.
-ROWS = "main table.table-stack tbody tr:not(:has(> td[colspan]))"
-
-
-def _problems_at_360(page) -> list[str]:
-    """What does not fit a phone: sideways scroll of the page or of a box in <main>,
-    a cell outside the screen, a cell without its column name, a row still a table row,
-    a long text squeezed into a narrow column, a table in <main> that is not stacked
-    and is wider than the screen."""
-    try:
-        no_overflow(page)
-    except AssertionError as exc:
-        return [str(exc)]
-    return page.evaluate(
-        """(sel) => {
-            const out = [];
-            for (const el of document.querySelectorAll("main *")) {
-                if (["auto", "scroll"].includes(getComputedStyle(el).overflowX) && el.scrollWidth > el.clientWidth)
-                    out.push(`scrolls sideways: ${el.className || el.tagName} ${el.scrollWidth}px in ${el.clientWidth}px`);
-            }
-            const rows = [...document.querySelectorAll(sel)];
-            if (!rows.length) out.push("no rows");
-            for (const row of rows) {
-                if (getComputedStyle(row).display === "table-row") { out.push("still a table row"); break; }
-                for (const cell of row.querySelectorAll("td, th")) {
-                    const box = cell.getBoundingClientRect();
-                    if (box.width && (box.left < 0 || box.right > 360))
-                        out.push(`cell sticks out: ${cell.textContent.trim().slice(0, 40)} ${box.left}-${box.right}`);
-                    const label = cell.getAttribute("data-label");
-                    const before = getComputedStyle(cell, "::before").content;
-                    if (label && !before.includes(label)) out.push(`no column name on ${label}`);
-                }
-            }
-            // A long text squeezed into a sliver (a term list whose terms take the width).
-            for (const el of document.querySelectorAll("main dd, main td, main th, main p, main li")) {
-                const box = el.getBoundingClientRect();
-                if (box.width && box.width < 120 && el.textContent.trim().length > 40)
-                    out.push(`text squeezed into ${Math.round(box.width)}px: ${el.textContent.trim().slice(0, 40)}`);
-            }
-            for (const table of document.querySelectorAll("main table:not(.table-stack)")) {
-                const box = table.getBoundingClientRect();
-                if (box.width && box.right > 360) out.push(`table wider than the screen: ${box.right}px`);
-            }
-            return out;
-        }""",
-        ROWS,
-    )
-
-
-def _visit_all(page, base_url, pages, check, shot=None):
-    persona = None
-    problems = {}
-    for name, (who, path) in pages.items():
-        if who != persona:
-            page.context.clear_cookies()
-            log_in(page, base_url, who)
-            persona = who
-        page.goto(f"{base_url}{path}")
-        # Open the "figures as a table" of every chart: that table must fit too.
-        page.evaluate(
-            "document.querySelectorAll('main details').forEach(d => { if (d.querySelector('table')) d.open = true; })"
-        )
-        if shot:
-            shot(page, name)
-        found = check(page)
-        if found:
-            problems[name] = found
-    return problems
-
-
 def test_tables_become_cards_at_360(demo_server, page_at, screenshot):
     page = page_at(360)
-    problems = _visit_all(
+    problems = visit_pages(
         page,
         demo_server.url,
         _pages(),
-        _problems_at_360,
+        narrow_table_problems,
         shot=lambda p, name: screenshot(p, f"narrow-more-{name}-360"),
     )
     assert problems == {}
     assert page.csp_errors == []
 
 
-def _problems_at_1280(page) -> list[str]:
-    no_overflow(page)
-    # Every row a table row, its cells side by side on one line, the column headers shown.
-    return page.evaluate(
-        """(sel) => {
-            const out = [];
-            const rows = [...document.querySelectorAll(sel)];
-            if (!rows.length) out.push("no rows");
-            for (const row of rows) {
-                if (getComputedStyle(row).display !== "table-row") out.push("not a table row");
-                const tops = new Set([...row.children].map(c => Math.round(c.getBoundingClientRect().top)));
-                if (tops.size !== 1) out.push("cells not on one line");
-            }
-            for (const head of document.querySelectorAll("main table.table-stack thead")) {
-                if (head.getBoundingClientRect().height < 20) out.push("column headers hidden");
-            }
-            return out;
-        }""",
-        ROWS,
-    )
-
-
 def test_tables_stay_tables_at_1280(demo_server, page_at, screenshot):
     page = page_at(1280)
     shots = {"plan-doelstelling", "plan-opvolging"}
-    problems = _visit_all(
+    problems = visit_pages(
         page,
         demo_server.url,
         _pages(),
-        _problems_at_1280,
+        wide_table_problems,
         shot=lambda p, name: screenshot(p, f"narrow-more-{name}-1280") if name in shots else None,
     )
     assert problems == {}
