@@ -1,7 +1,7 @@
 """In-process profile of the signals intake and queue (no HTTP server, one client).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/schakel_bench_signals \\
-        .venv/bin/python bench/signals/inprocess.py [queue|intake|bare] [--cprofile] [--split]
+        .venv/bin/python bench/signals/inprocess.py [queue|intake|bare|floor-drf|floor-validate|floor-insert] [--cprofile] [--split]
 
 Prints p50/p95 service time and the queries of one request; with --cprofile
 the 30 most expensive functions (cumulative) of 20 requests; with --split
@@ -54,6 +54,8 @@ def main(argv):
             r = client.get("/signalen/wachtrij/")
         elif what == "bare":
             r = client.post("/bench/bare/", body, content_type="application/json")
+        elif what.startswith("floor-"):  # floor-drf, floor-validate, floor-insert: see bench/signals/urls.py
+            r = client.post(f"/bench/floor/{what[6:]}/", body, content_type="application/json")
         else:
             r = client.post("/api/v1/signals/signals/", body, content_type="application/json")
         assert r.status_code in (200, 201), r.status_code

@@ -9,6 +9,7 @@ and gunicorn. Defaults: 1,000,000 signals, 2 gunicorn workers, 4 client threads.
 
 Knobs: BENCH_SIGNALS (rows to generate), BENCH_INTAKE (POSTs), BENCH_BARE,
 BENCH_QUEUE (GETs), BENCH_SERIAL (queue GETs with one client; 0 = skip),
+BENCH_FLOORS (POSTs per floor view, see bench/signals/urls.py; 0 = skip),
 BENCH_THREADS, BENCH_WORKERS, BENCH_PORT. Every line prints the load average
 and the gunicorn workers' CPU time per request (from /proc), which the other
 load on a shared machine does not inflate the way it inflates latency.
@@ -35,6 +36,25 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     print("signals benchmark: skipped (set DATABASE_URL to a scratch PostgreSQL database)")
     sys.exit(0)
 
+
+
+def _ensure_database(url: str) -> None:
+    """Create the scratch database if it does not exist yet (a fresh machine)."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}", flush=True)
+
+
+_ensure_database(os.environ["DATABASE_URL"])
+
 import django  # noqa: E402
 
 django.setup()
@@ -55,6 +75,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 SERIAL = int(os.environ.get("BENCH_SERIAL", "100"))
+FLOORS = int(os.environ.get("BENCH_FLOORS", "1000"))  # requests per floor; 0 = skip
 OPEN_SHARE = 0.02  # share of signals with an open step
 
 
@@ -259,6 +280,23 @@ def main() -> None:
         print(f"intake / bare = {intake_rate / bare_rate * 100:.1f} % (target >= 50 %)")
         if intake_cpu:
             print(f"worker CPU per request, bare / intake = {bare_cpu / intake_cpu * 100:.1f} %")
+        if FLOORS:
+            # Where the ratio is lost: the same POST through the layers the
+            # intake cannot do without, each measured like the intake (see
+            # bench/signals/urls.py). A floor's ratio is a ceiling for the
+            # intake's: the intake does all of it and more.
+            for label, url in (
+                ("floor: DRF checks only", "/bench/floor/drf/"),
+                ("floor: + validation", "/bench/floor/validate/"),
+                ("floor: + one signal row (rolled back)", "/bench/floor/insert/"),
+            ):
+                for _ in range(10):
+                    request("POST", url, cookie, token, body)
+                rate, _p, cpu = run(label, FLOORS, lambda i, url=url: request("POST", url, cookie, token, body))
+                print(
+                    f"  {label} / bare = {rate / bare_rate * 100:.1f} % of the bare view's rate, "
+                    f"worker CPU bare / floor = {bare_cpu / cpu * 100:.1f} %"
+                )
         tcookie, _t = session_cookie("triage@demo.schakel.test")
         _r, p95, _c = run("triage queue page", QUEUE, lambda i: request("GET", "/signalen/wachtrij/", tcookie))
         _r, p95f, _c = run(
