@@ -37,7 +37,6 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     sys.exit(0)
 
 
-
 def _ensure_database(url: str) -> None:
     """Create the scratch database if it does not exist yet (a fresh machine)."""
     from urllib.parse import urlsplit, urlunsplit
