@@ -44,12 +44,10 @@ def test_withdrawal_reason_erased_and_listed_for_the_dpo_at_360(demo_server, pag
     dpo = page_at(360, 740)
     log_in(dpo, demo_server.url, "dpo@demo.schakel.test")
     dpo.goto(demo_server.url + reverse("neighbourhoods:retention_rules"))
-    # At 360 px the tables are stacked cards (display: block), which drops the
-    # cell roles in Chromium: find the texts in their rows instead.
-    rules = dpo.locator("table").first
-    expect(rules.locator("td", has_text="Wijkschouw: reden van intrekking van scores")).to_be_visible()
-    proofs = dpo.locator("table").nth(1)
-    expect(proofs.locator("td", has_text="withdrawn_reason").first).to_be_visible()
+    # At 360 px the tables are stacked cards; they keep their cell roles (ADR 0009),
+    # and a cell's name starts with its visible column name ("Gewiste velden: ...").
+    expect(dpo.get_by_role("cell", name="Wijkschouw: reden van intrekking van scores")).to_be_visible()
+    expect(dpo.get_by_role("cell", name="Gewiste velden: withdrawn_reason", exact=True).first).to_be_visible()
     no_overflow(dpo)
     screenshot(dpo, "retention-rules-dpo-360")
     assert page.csp_errors == [] and dpo.csp_errors == []
