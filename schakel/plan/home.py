@@ -1,5 +1,11 @@
-"""Home-page panel of the action plan (core.home): open plan actions due
-within a month or overdue, that the user follows up.
+"""Home-page panels of the action plan (core.home).
+
+The state of the plan, for everyone who reads the follow-up (the core group
+above all: it is what they come for): per strategic objective the average
+progress, the actions done and overdue, and how many indicators miss their
+target, from the same figures as the follow-up page.
+
+Open plan actions due within a month or overdue, that the user follows up:
 
 - the coordinator (``plan.manage_plan``) follows up the whole active plan;
 - a working-group member who may edit actions sees those of their own
@@ -15,13 +21,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from schakel.core.home import ROWS, Panel, Row, register
 
-from . import services
-from .models import Action, ActionPlan, PlanGroup
+from . import selectors, services
+from .models import Action, ActionPlan, Indicator, PlanGroup
 from .selectors import FOLLOWUP, VIEW
 
 HORIZON = timedelta(days=31)
@@ -74,4 +81,49 @@ def plan_actions_panel(user, *, today):
         more_url=reverse("plan:dashboard") if followup else reverse("plan:overview"),
         more_label=_("Naar de opvolging") if followup else _("Naar het plan"),
         empty=_("Geen acties die u opvolgt en die binnen een maand vervallen."),
+    )
+
+
+@register("plan_status", order=39)
+def plan_status_panel(user, *, today):
+    if not user.has_perm(FOLLOWUP):
+        return None
+    try:
+        plan = selectors.plan_for(user, perm=FOLLOWUP)  # the one the follow-up page opens on
+    except Http404:
+        return None
+    # The follow-up page's own figures (a fixed number of queries).
+    sds = selectors.plan_tree(plan)
+    indicators = selectors.indicators_with_series(Indicator.objects.filter(plan=plan))
+    off_target = sum(1 for i in indicators if i.on_target is False)
+    dashboard = f"{reverse('plan:dashboard')}?plan={plan.code}"
+    rows = []
+    for sd in sds:
+        stats = sd.stats
+        if stats.progress is None:
+            detail = _("nog geen acties")
+        else:
+            detail = _("voortgang %(progress)s %% · %(done)s van %(total)s acties afgerond") % {
+                "progress": stats.progress,
+                "done": stats.done,
+                "total": stats.total - stats.cancelled,
+            }
+        if stats.overdue:
+            detail += " · " + _("%(n)s over tijd") % {"n": stats.overdue}
+        rows.append(Row(label=f"{sd.code} – {sd.title}", url=dashboard, detail=detail))
+    if off_target:
+        rows.append(
+            Row(
+                label=_("Indicatoren niet op streefwaarde: %(n)s van %(total)s")
+                % {"n": off_target, "total": len(indicators)},
+                url=f"{dashboard}#off-target",
+            )
+        )
+    return Panel(
+        key="plan_status",
+        title=_("Stand van het actieplan"),
+        rows=rows,
+        more_url=dashboard,
+        more_label=_("Naar de opvolging"),
+        empty=_("Het actieplan heeft nog geen strategische doelstellingen."),
     )
