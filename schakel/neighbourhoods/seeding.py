@@ -46,7 +46,11 @@ def load_reference(out) -> None:
 
 
 DEMO_INCIDENTS = [
-    # street, house-number index, kind, month/day (2023, fictitious), summary
+    # street, house-number index, kind, when, summary. "when" is a month/day of
+    # 2023 or, for the two newest, a number of days before the day the demo is
+    # loaded, so the QRT's start page has recent incidents to show: one with
+    # QRT activities linked to it, one (the newest) without any yet. All
+    # dates and positions are fictitious.
     (
         "Bethaniënstraat",
         10,
@@ -65,14 +69,14 @@ DEMO_INCIDENTS = [
         "Jeanne Hellemansstraat",
         6,
         "explosion",
-        (7, 19),
+        12,
         "Explosief tot ontploffing gebracht aan een woning. Schade aan de woning en twee geparkeerde wagens; geen gewonden.",
     ),
     (
         "Zwartzustersberg",
         14,
         "explosion",
-        (9, 8),
+        3,
         "Explosie aan een voordeur, 's nachts. Materiële schade; geen slachtoffers.",
     ),
 ]
@@ -107,14 +111,16 @@ def load_demo(out) -> None:
     qrt = persona_user("qrt")
     rng = random.Random(2023)
     incidents = []
-    for street, index, kind, (month, day), summary in DEMO_INCIDENTS:
+    today = timezone.localdate()
+    for street, index, kind, when, summary in DEMO_INCIDENTS:
         addresses = list(
             Address.objects.filter(street__name_nl=street, is_demo=True, box_number="").order_by("pk")[: index + 1]
         )
         if not addresses:
             out(f"neighbourhoods: no demo address in {street}; skipped")
             continue
-        occurred = timezone.make_aware(dt.datetime(2023, month, day, 3, rng.randint(0, 59)))
+        day = today - dt.timedelta(days=when) if isinstance(when, int) else dt.date(2023, *when)
+        occurred = timezone.make_aware(dt.datetime.combine(day, dt.time(3, rng.randint(0, 59))))
         incidents.append(
             services.incident_create(
                 actor=qrt,
@@ -127,7 +133,6 @@ def load_demo(out) -> None:
                 is_demo=True,
             )
         )
-    today = timezone.localdate()
     areas = list(Area.objects.filter(code__startswith="demo-").order_by("code"))
     kinds = [k for k, _label in QrtActivity.Kind.choices]
     for n in range(60):
@@ -136,10 +141,15 @@ def load_demo(out) -> None:
         base = incident or None
         lat = (base.lat if base else 51.028) + rng.uniform(-0.002, 0.002)
         lon = (base.lon if base else 4.48) + rng.uniform(-0.003, 0.003)
+        date = today - dt.timedelta(days=rng.randint(0, 120))
+        if incident is not None and incident.location_label == DEMO_INCIDENTS[-1][0]:
+            incident = None  # the newest incident waits for its first QRT activity
+        elif incident is not None:
+            date = max(date, timezone.localdate(incident.occurred_at))  # never before the incident
         services.qrt_activity_create(
             actor=qrt,
             kind=kind,
-            date=today - dt.timedelta(days=rng.randint(0, 120)),
+            date=date,
             duration_minutes=rng.choice([30, 45, 60, 90, 120]),
             lat=lat,
             lon=lon,

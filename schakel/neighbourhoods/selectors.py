@@ -327,3 +327,42 @@ def behangtafel_summary(*, user) -> list[dict]:
             if p["status"] != Proposal.Status.NEW:
                 row["followed_up"] += p["n"]
     return sorted(per_area.values(), key=lambda r: r["area__name"] or "")
+
+
+# --- Start page (home.py) ------------------------------------------------------
+
+
+def incidents_recent_with_qrt_count(user, *, since: dt.datetime) -> QuerySet[Incident]:
+    """Incidents the user may see that occurred since ``since``, newest first,
+    each annotated ``n_qrt``: the QRT activities of the user's own
+    organisation linked to it (only what qrt_activities_visible_to lets the
+    user see; 0 without view_qrtactivity). One query, however many rows."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counts = (
+        qrt_activities_visible_to(user)
+        .filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        incidents_visible_to(user)
+        .filter(occurred_at__gte=since)
+        .annotate(n_qrt=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+        .order_by("-occurred_at", "-pk")
+    )
+
+
+def followups_open_visible_to(user) -> QuerySet[FollowUpAction]:
+    """Open or in-progress follow-up actions of the walks of the user's
+    organisation, for users who may both see walks and change follow-up
+    actions (as followup_get_for), with the walk and its area fetched."""
+    if not (_perm(user, "view_walk") and _perm(user, "change_followupaction")):
+        return FollowUpAction.objects.none()
+    return FollowUpAction.objects.filter(
+        walk__organisation_id=user.organisation_id,
+        status__in=(FollowUpAction.Status.OPEN, FollowUpAction.Status.IN_PROGRESS),
+    ).select_related("walk__area")
