@@ -3,7 +3,8 @@ street and whoever follows its work up:
 
 - the recent incidents (last 30 days) with, for each, how many QRT
   activities of the user's own organisation are linked to it, so an incident
-  nobody has followed up yet stands out ("nog geen QRT-activiteit");
+  nobody has followed up yet stands out ("nog geen QRT-activiteit"); the
+  panel's count ("n open") is the number of those incidents;
 - the open follow-up actions of the organisation's wijkschouwingen, for
   whoever may change their status.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.text import Truncator
@@ -39,8 +40,8 @@ def incidents_panel(user, *, today):
         return None
     since = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=RECENT_DAYS), dt.time.min))
     qs = selectors.incidents_recent_with_qrt_count(user, since=since)
-    total = qs.count()
-    if not total:
+    counts = qs.aggregate(recent=Count("pk"), waiting=Count("pk", filter=Q(n_qrt=0)))
+    if not counts["recent"]:
         return None
     kinds = dict(Incident.Kind.choices)
     rows = []
@@ -61,7 +62,9 @@ def incidents_panel(user, *, today):
         key="neighbourhoods_incidents",
         title=_("Incidenten van de laatste 30 dagen"),
         rows=rows,
-        total=total,
+        # The page shows the total as "n open": here the incidents that wait
+        # for their first QRT activity (all recent ones would read as "open").
+        total=counts["waiting"],
         more_url=reverse("neighbourhoods:incident_list"),
         more_label=_("Naar de incidenten"),
     )
