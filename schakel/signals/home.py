@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from schakel.core.home import ROWS, Panel, Row, register
 
 from . import selectors
+from .models import Signal
 
 
 @register("signals_queue", order=10)
@@ -71,4 +72,47 @@ def feedback_panel(user, *, today):
         total=total,
         more_url=reverse("signals:feedback_reviews"),
         more_label=_("Naar de lijst"),
+    )
+
+
+@register("signals_mine", order=12)
+def mine_panel(user, *, today):
+    """The signals the user reported, as the "Mijn meldingen" page shows them:
+    reference, category, status and whether there is feedback to read. Status
+    only (issue 5): never the team, the current step, its deadline or notes.
+    ``Signal.feedback`` is what the reporter may read — the fixed sentence or
+    a written text after someone else approved it (a proposal waits in
+    ``feedback_proposed``) — so only that field is looked at, and only as a
+    flag: the text is on the signal's status page. Absent for someone who
+    never reported anything."""
+    # Only the columns shown: the team, step and deadline are not even read.
+    qs = selectors.my_signals(user).only(
+        "pk",
+        "created_at",
+        "status",
+        "feedback",
+        "category__name",
+        "category__parent__name",
+    )
+    signals = list(qs[:ROWS])
+    if not signals:
+        return None
+    # The count is of the reports still being handled (not closed): what a
+    # reporter still waits on; the closed ones stay in the rows and the list.
+    total = qs.exclude(status__in=(Signal.Status.CLOSED, Signal.Status.CLOSED_NO_FOLLOWUP)).count()
+    rows = []
+    for s in signals:
+        detail = s.get_status_display()
+        if s.feedback:
+            detail += " · " + _("terugkoppeling ontvangen")
+        rows.append(
+            Row(label=f"{s.reference} · {s.category}", url=reverse("signals:detail", args=[s.pk]), detail=detail)
+        )
+    return Panel(
+        key="signals_mine",
+        title=_("Uw meldingen"),
+        rows=rows,
+        total=total,
+        more_url=reverse("signals:mine"),
+        more_label=_("Naar mijn meldingen"),
     )
