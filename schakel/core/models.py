@@ -90,3 +90,33 @@ class DeferredJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk}"
+
+
+class ScheduledRun(AppendOnlyModel):
+    """One finished run of a scheduled command (cron or a systemd timer), so
+    that the administrator and the DPO see whether retention, reminders and
+    the audit check really run (core/scheduled.py). Written once, when the
+    command ends; a run that dies without ending leaves no row and shows up
+    as late. ``summary`` is what the command printed (counts, no personal
+    data); ``error`` is the exception's class, plus the message only for our
+    own ``CommandError`` texts."""
+
+    task = models.CharField(max_length=60)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    ok = models.BooleanField()
+    summary = models.CharField(max_length=300, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("uitvoering van een geplande taak")
+        verbose_name_plural = _("uitvoeringen van geplande taken")
+        ordering = ("-finished_at", "-id")
+        indexes = [models.Index(fields=["task", "finished_at"], name="core_scheduled_task_at")]
+
+    def __str__(self) -> str:
+        return f"{self.task} {self.finished_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def seconds(self) -> float:
+        return round((self.finished_at - self.started_at).total_seconds(), 1)

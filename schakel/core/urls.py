@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("gezondheid/", views.health, name="health"),
+    path("geplande-taken/", views.scheduled, name="scheduled"),
 ]

@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -9,12 +9,24 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from . import home as home_panels
+from . import scheduled as scheduled_tasks
 
 
 @login_required
 def home(request):
     return render(
         request, "core/home.html", {"panels": home_panels.panels_for(request.user, today=timezone.localdate())}
+    )
+
+
+@login_required
+@permission_required(scheduled_tasks.VIEW, raise_exception=True)
+def scheduled(request):
+    """Every scheduled task's state and the last runs (core/scheduled.py)."""
+    return render(
+        request,
+        "core/scheduled.html",
+        {"tasks": scheduled_tasks.overview(), "runs": scheduled_tasks.recent_runs()},
     )
 
 

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from schakel.audit.models import AuditEvent
 from schakel.audit.services import verify_chain
+from schakel.core.scheduled import recorded
 
 
 class Command(BaseCommand):
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--batch-size", type=int, default=2000, help="events read per query (default 2000)")
 
+    @recorded
     def handle(self, *args, batch_size: int, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")

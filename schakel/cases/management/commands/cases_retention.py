@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from schakel.cases import retention
+from schakel.core.scheduled import recorded
 
 
 class Command(BaseCommand):
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")
 
+    @recorded
     def handle(self, *args, dry_run=False, **options):
         n = retention.retention_run(dry_run=dry_run)
         verb = "would delete" if dry_run else "deleted"

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from schakel.core import deferred
+from schakel.core.scheduled import recorded
 
 
 class Command(BaseCommand):
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--grace", type=int, default=int(deferred.GRACE.total_seconds()), help="seconds")
         parser.add_argument("--max-attempts", type=int, default=deferred.MAX_ATTEMPTS)
 
+    @recorded
     def handle(self, *args, grace: int, max_attempts: int, **options):
         counts = deferred.run_waiting(grace=timedelta(seconds=grace), max_attempts=max_attempts)
         self.stdout.write(

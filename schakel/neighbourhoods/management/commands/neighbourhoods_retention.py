@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from schakel.core.scheduled import recorded
 from schakel.neighbourhoods import retention
 
 
@@ -13,6 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be erased.")
 
+    @recorded
     def handle(self, *args, dry_run=False, **options):
         result = retention.retention_run(dry_run=dry_run)
         verb = "would erase" if dry_run else "erased"

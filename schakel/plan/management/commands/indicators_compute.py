@@ -3,6 +3,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from schakel.core.scheduled import recorded
 from schakel.plan.models import ActionPlan
 from schakel.plan.services import indicators_compute
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--period", help="YYYY-MM")
         parser.add_argument("--plan", help="plan code (default: all plans)")
 
+    @recorded
     def handle(self, *args, period=None, plan=None, **options):
         if period:
             match = re.fullmatch(r"(\d{4})-(\d{2})", period)

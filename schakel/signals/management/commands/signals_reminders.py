@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from schakel.core.scheduled import recorded
 from schakel.signals import services
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             help="Origin for the links in the e-mails (default: the first SCHAKEL_CSRF_TRUSTED_ORIGINS entry).",
         )
 
+    @recorded
     def handle(self, *args, base_url="", **options):
         n = services.reminders_send(base_url=base_url or _default_base_url())
         self.stdout.write(f"signals_reminders: {n} reminders sent")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from schakel.core.scheduled import recorded
 from schakel.signals import services
 
 
@@ -9,6 +10,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Only count what would be deleted.")
 
+    @recorded
     def handle(self, *args, dry_run=False, **options):
         n = services.retention_run(dry_run=dry_run)
         verb = "would delete" if dry_run else "deleted"
