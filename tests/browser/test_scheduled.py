@@ -23,7 +23,11 @@ def test_dpo_sees_late_and_failed_tasks_and_opens_the_page(demo_server, page_at,
             ScheduledRun.objects.create(task=task.command, started_at=now, finished_at=now, ok=True, summary="0")
     old = now - timedelta(days=3)
     ScheduledRun.objects.create(
-        task="signals_retention", started_at=old, finished_at=old, ok=True, summary="signals_retention: deleted 2 signals"
+        task="signals_retention",
+        started_at=old,
+        finished_at=old,
+        ok=True,
+        summary="signals_retention: deleted 2 signals",
     )
     ScheduledRun.objects.create(
         task="audit_verify", started_at=now, finished_at=now, ok=False, error="CommandError: audit chain BROKEN"
