@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
@@ -93,11 +94,26 @@ class UserForm(forms.Form):
 def user_list(request):
     query = request.GET.get("q", "").strip()[:100]
     users = selectors.users_visible_to(user=request.user, query=query)
+    # ?toegang=ongebruikt: the accounts of the start page's access review
+    # (home.py), oldest first, so the administrator can work through them.
+    access = request.GET.get("toegang", "")
+    if access == selectors.UNUSED:
+        users = selectors.unused_accounts(users, now=timezone.now())
+    else:
+        access = ""
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "accounts/user_list.html",
-        {"page": page, "q": query, "can_add": request.user.has_perm("accounts.add_user")},
+        {
+            "page": page,
+            "q": query,
+            "access": access,
+            "access_choices": [(selectors.UNUSED, _("Ongebruikte accounts"))],
+            "dormant_days": selectors.DORMANT_AFTER.days,
+            "never_days": selectors.NEVER_SIGNED_IN_AFTER.days,
+            "can_add": request.user.has_perm("accounts.add_user"),
+        },
     )
 
 

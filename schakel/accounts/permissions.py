@@ -106,9 +106,15 @@ def protected_change_refusal(actor, target, changed_fields) -> str | None:
             "wijzigt alleen een andere superuser."
         )
     may_privileged = actor.has_perm("accounts.assign_privileged_role")
+    # A list of accounts (the start page's access review) prefetches both
+    # relations so that this check costs no query per account; see
+    # ``selectors.protection_prefetch``.
+    direct_perms = getattr(target, "protection_perms", None)
+    if direct_perms is None:
+        direct_perms = target.user_permissions.select_related("content_type")
     direct = [
         p
-        for p in target.user_permissions.select_related("content_type")
+        for p in direct_perms
         if (is_privileged_permission(p) and not may_privileged) or not actor.has_perm(perm_code(p))
     ]
     if direct:
@@ -116,7 +122,9 @@ def protected_change_refusal(actor, target, changed_fields) -> str | None:
             "deze gebruiker heeft eigen rechten die u niet kunt toekennen (%(perms)s). Het e-mailadres, de "
             "organisatie en het actief-zijn van dit account wijzigt een beheerder die die rechten wel kan toekennen."
         ) % {"perms": ", ".join(sorted(perm_code(p) for p in direct))}
-    roles = target.groups.select_related("setting").prefetch_related("permissions__content_type").order_by("name")
+    roles = getattr(target, "protection_roles", None)
+    if roles is None:
+        roles = target.groups.select_related("setting").prefetch_related("permissions__content_type").order_by("name")
     for role in roles:
         reason = role_grant_refusal(actor, role, target=target)
         if reason is not None:

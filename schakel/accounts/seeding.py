@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from schakel.core.seeding import read_yaml
 
@@ -46,6 +48,28 @@ def load_demo(out) -> None:
             organisation=org,
             function_title=row["persona_label"],
             is_demo=True,
+        )
+        user.units.set(Unit.objects.filter(organisation=org, code__in=row.get("units", [])))
+        user.groups.set(Group.objects.filter(name__in=row["roles"]))
+        created += 1
+    for row in data.get("unused", []):
+        # Accounts nobody uses (accounts/home.py): not personas, and with an
+        # unusable password, so nobody signs in with them.
+        if User.objects.filter(email__iexact=row["email"]).exists():
+            continue
+        org = Organisation.objects.get(code=row["organisation"])
+        now = timezone.now()
+        last = row.get("last_login_days_ago")
+        user = User.objects.create_user(
+            email=row["email"],
+            password=None,
+            first_name=row["first_name"],
+            last_name=row["last_name"],
+            organisation=org,
+            function_title=row["function_title"],
+            is_demo=True,
+            date_joined=now - timedelta(days=row["joined_days_ago"]),
+            last_login=now - timedelta(days=last) if last is not None else None,
         )
         user.units.set(Unit.objects.filter(organisation=org, code__in=row.get("units", [])))
         user.groups.set(Group.objects.filter(name__in=row["roles"]))
