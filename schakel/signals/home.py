@@ -90,8 +90,12 @@ def mine_panel(user, *, today):
         "pk",
         "created_at",
         "status",
+        "closed_at",
+        "youth_instance_id",
         "feedback",
         "category__name",
+        "category__is_youth",
+        "category__parent__is_youth",
         "category__parent__name",
     )
     signals = list(qs[:ROWS])
@@ -102,7 +106,7 @@ def mine_panel(user, *, today):
     total = qs.exclude(status__in=(Signal.Status.CLOSED, Signal.Status.CLOSED_NO_FOLLOWUP)).count()
     rows = []
     for s in signals:
-        detail = s.get_status_display()
+        detail = str(s.reporter_status)  # only received / closed for a youth signal
         if s.feedback:
             detail += " · " + _("terugkoppeling ontvangen")
         rows.append(

@@ -252,6 +252,21 @@ class Signal(TimeStampedModel):
         then on it is the OSP's alone, like a youth-category signal."""
         return bool(self.youth_instance_id) or self.category.youth
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None or self.status in (self.Status.CLOSED, self.Status.CLOSED_NO_FOLLOWUP)
+
+    @property
+    def reporter_status(self) -> str:
+        """The status as its reporter sees it ("Mijn meldingen", the signal's
+        status page, the start page). A youth signal tells only received or
+        closed, as the partners' status lookup does (ADR 0302, amendment 2):
+        whether the OSP follows a young person up is not the reporter's to
+        know."""
+        if not self.is_youth:
+            return self.get_status_display()
+        return _("Afgesloten") if self.is_closed else _("Ontvangen")
+
 
 class SignalAccess(models.Model):
     """Teams that had the signal in their queue keep access to it."""

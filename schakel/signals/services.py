@@ -974,7 +974,7 @@ class LookupRefused(Exception):
 def lookup_stage(signal: Signal) -> str:
     """What the lookup tells: "received", "in_progress" or "closed". Youth
     signals only "received" or "closed" (ADR 0302)."""
-    if signal.closed_at is not None or signal.status in (Signal.Status.CLOSED, Signal.Status.CLOSED_NO_FOLLOWUP):
+    if signal.is_closed:
         return "closed"
     if signal.is_youth or signal.status == Signal.Status.TRIAGE:
         return "received"

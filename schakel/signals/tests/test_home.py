@@ -137,9 +137,10 @@ def test_a_youth_signal_shows_what_mijn_meldingen_shows(client, make_signal):
     panel, section, _html = _home(client, frontlijn)
     [row] = panel.rows
     assert row.label == f"{signal.reference} · {signal.category}"
-    assert row.detail == signal.get_status_display()
+    # Only received or closed, as "Mijn meldingen" and the status lookup (ADR 0302, amendment 2).
+    assert row.detail == "Ontvangen"
     mine = client.get(reverse("signals:mine")).content.decode()
-    assert signal.get_status_display() in mine and str(signal.category) in mine
+    assert "Ontvangen" in mine and str(signal.category) in mine
     for hidden in ("B., 2010", signal.description) + ((signal.team.name,) if signal.team else ()):
         assert hidden not in section
 
@@ -148,7 +149,48 @@ def test_home_queries_do_not_grow_with_the_reports(client, make_signal):
     client.force_login(persona_user("frontlijn"))
 
     def make(n):
-        for _ in range(n):
-            make_signal()
+        for i in range(n):
+            # Youth signals too: their status reads the category and its parent.
+            make_signal(**({"category": "jongeren", "youth_identifier": "B., 2010"} if i % 2 else {}))
 
     assert_constant_queries(make, lambda: client.get(reverse("core:home")), small=2, large=12)
+
+
+def _status_everywhere(client, signal):
+    """The status the reporter reads on the start page, on Mijn meldingen and on the signal's page."""
+    panel, _section, _html = _home(client, persona_user("frontlijn"))
+    [row] = [r for r in panel.rows if r.label.startswith(signal.reference)]
+    mine = client.get(reverse("signals:mine")).content.decode()
+    page = client.get(reverse("signals:detail", args=[signal.pk])).content.decode()
+    return row.detail.split(" · ")[0], mine, page
+
+
+def test_a_youth_signal_followed_up_by_the_osp_shows_only_received_then_closed(client, make_signal):
+    from schakel.signals.models import Signal
+
+    signal = make_signal(category="jongeren", youth_identifier="K., 2011")
+    # The OSP's process moves it on; the reporter must not learn the decision.
+    Signal.objects.filter(pk=signal.pk).update(status=Signal.Status.FOLLOW_UP)
+    signal.refresh_from_db()
+    status, mine, page = _status_everywhere(client, signal)
+    assert status == "Ontvangen"
+    for html in (mine, page):
+        assert "Ontvangen" in html
+        assert "In opvolging" not in html
+    Signal.objects.filter(pk=signal.pk).update(status=Signal.Status.CLOSED_NO_FOLLOWUP, closed_at=timezone.now())
+    signal.refresh_from_db()
+    status, mine, page = _status_everywhere(client, signal)
+    assert status == "Afgesloten"
+    for html in (mine, page):
+        assert "Afgesloten zonder opvolging" not in html
+
+
+def test_an_ordinary_signal_keeps_its_full_status_for_the_reporter(client, make_signal):
+    from schakel.signals.models import Signal
+
+    signal = make_signal()
+    Signal.objects.filter(pk=signal.pk).update(status=Signal.Status.CLOSED_NO_FOLLOWUP, closed_at=timezone.now())
+    signal.refresh_from_db()
+    status, mine, page = _status_everywhere(client, signal)
+    assert status == "Afgesloten zonder opvolging"
+    assert "Afgesloten zonder opvolging" in mine and "Afgesloten zonder opvolging" in page
