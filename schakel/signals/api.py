@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -40,6 +40,25 @@ class SignalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class SignalReceiptSerializer(serializers.ModelSerializer):
+    """What a reporter who may not see the signal in full gets back: the
+    reference and the stage a reporter may know ("received", "in_progress",
+    "closed"; a youth signal only "received" or "closed"), as on the status
+    page. Never the team, the current step or its deadline."""
+
+    reference = serializers.CharField(read_only=True)
+    category = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Signal
+        fields = ["id", "reference", "created_at", "observed_at", "category", "stage"]
+        read_only_fields = fields
+
+    def get_stage(self, signal) -> str:
+        return services.lookup_stage(signal)
+
+
 class SignalCreateSerializer(serializers.Serializer):
     category = serializers.SlugRelatedField(
         slug_field="code", queryset=Category.objects.filter(active=True).select_related("parent")
@@ -71,7 +90,16 @@ class SignalListCreate(generics.ListCreateAPIView):
     def get_queryset(self):
         return selectors.signals_visible_to(self.request.user).order_by("-created_at", "-pk")
 
-    @extend_schema(request=SignalCreateSerializer, responses={201: SignalSerializer})
+    @extend_schema(
+        request=SignalCreateSerializer,
+        responses={
+            201: PolymorphicProxySerializer(
+                component_name="SignalCreated",
+                serializers=[SignalSerializer, SignalReceiptSerializer],
+                resource_type_field_name=None,
+            )
+        },
+    )
     def post(self, request, *args, **kwargs):
         data = SignalCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,4 +110,9 @@ class SignalListCreate(generics.ListCreateAPIView):
             raise PermissionDenied from exc
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-        return Response(SignalSerializer(signal).data, status=status.HTTP_201_CREATED)
+        # The caller gets what they may see: the signal in full if they handle
+        # it (their team's queue, the coordinator), otherwise a receipt, as a
+        # reporter's status page shows it.
+        if selectors.signals_visible_to(request.user).filter(pk=signal.pk).exists():
+            return Response(SignalSerializer(signal).data, status=status.HTTP_201_CREATED)
+        return Response(SignalReceiptSerializer(signal).data, status=status.HTTP_201_CREATED)

@@ -25,6 +25,30 @@ def test_api_create_starts_the_process(client, sig_seeded):
     assert response.status_code == 201, response.content
     signal = Signal.objects.get(pk=response.json()["id"])
     assert signal.channel == "api" and signal.current_task
+    # A reporter who does not handle the signal gets a receipt, as on the status
+    # page: not the team, the step or its deadline.
+    assert response.json() == {
+        "id": signal.pk,
+        "reference": signal.reference,
+        "created_at": response.json()["created_at"],
+        "observed_at": response.json()["observed_at"],
+        "category": "graffiti",
+        "stage": "received",
+    }
+
+
+def test_api_create_answers_in_full_to_who_handles_the_signal(client, sig_seeded):
+    client.force_login(persona_user("coordinator"))  # sees every non-youth signal
+    body = {"category": "graffiti", "observed_at": timezone.now().isoformat(), "description": "Tags op de brug."}
+    data = client.post(reverse("api:signal_list"), body, content_type="application/json").json()
+    assert data["team"] and data["current_task"] and data["status"] == "triage"
+    # A youth signal: the coordinator does not see it in full, so a receipt with
+    # only "received" (ADR 0302).
+    body = {**body, "category": "jongeren", "youth_identifier": "B., 2010"}
+    response = client.post(reverse("api:signal_list"), body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert data["stage"] == "received" and "team" not in data and "current_task" not in data
 
 
 def test_api_create_bad_input_and_forbidden(client, sig_seeded):
