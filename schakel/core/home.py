@@ -26,6 +26,7 @@ class Row:
     due: date | None = None  # a deadline
     at: datetime | None = None  # or a moment (a meeting's start)
     overdue: bool = False
+    flag: str = ""  # a short warning shown as a badge ("nog geen QRT-activiteit")
 
 
 @dataclass(frozen=True)

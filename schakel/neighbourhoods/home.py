@@ -53,9 +53,8 @@ def incidents_panel(user, *, today):
                 label=f"{kinds.get(i['kind'], i['kind'])} – {i['location_label']}",
                 url=reverse("neighbourhoods:incident_detail", args=[i["pk"]]),
                 at=timezone.localtime(i["occurred_at"]),
-                detail=ngettext("%(n)s QRT-activiteit", "%(n)s QRT-activiteiten", n) % {"n": n}
-                if n
-                else _("nog geen QRT-activiteit"),
+                detail=ngettext("%(n)s QRT-activiteit", "%(n)s QRT-activiteiten", n) % {"n": n} if n else "",
+                flag="" if n else _("nog geen QRT-activiteit"),
             )
         )
     return Panel(

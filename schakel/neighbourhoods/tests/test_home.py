@@ -82,11 +82,12 @@ def test_recent_incidents_newest_first_with_their_qrt_activities(client, qrt_use
     ]
     first, second = panel.rows
     assert first.label == f"Explosie / IED – {waiting.location_label}"
-    assert first.detail == "nog geen QRT-activiteit"
+    assert first.flag == "nog geen QRT-activiteit" and first.detail == ""
     assert first.at == timezone.localtime(waiting.occurred_at)
     assert second.label.startswith("Schietincident – ")
     assert second.detail == "2 QRT-activiteiten"
     assert "nog geen QRT-activiteit" in html and "2 QRT-activiteiten" in html
+    assert '<span class="badge badge--warn">nog geen QRT-activiteit</span>' in html  # it stands out
     assert re.search(r'id="panel-neighbourhoods_incidents".*?1 open', html, re.S)
     _activity(qrt_user, waiting)
     panel = _panels(client, qrt_user)[0][INCIDENTS]
@@ -121,7 +122,7 @@ def test_qrt_activities_of_another_organisation_are_not_counted(client, qrt_user
     _activity(other_org_user, incident)
     _activity(other_org_user, incident)
     mine = _panels(client, qrt_user)[0][INCIDENTS]
-    assert mine.rows[0].detail == "nog geen QRT-activiteit"
+    assert mine.rows[0].flag == "nog geen QRT-activiteit"
     _activity(qrt_user, incident)
     theirs = _panels(client, other_org_user)[0][INCIDENTS]
     assert theirs.rows[0].detail == "2 QRT-activiteiten"
@@ -223,7 +224,7 @@ def test_the_demo_gives_the_qrt_something_to_see(client, seeded):
     assert incidents.total == 1  # Zwartzustersberg waits for its first QRT activity
     labels = [r.label for r in incidents.rows]
     assert labels[0].endswith("Zwartzustersberg")  # the newest, waiting for the QRT
-    assert incidents.rows[0].detail == "nog geen QRT-activiteit"
+    assert incidents.rows[0].flag == "nog geen QRT-activiteit"
     assert any(r.detail.endswith("QRT-activiteiten") for r in incidents.rows)
     assert panels[FOLLOWUPS].total >= 1
     # The QRT lead too; the police read incidents but not the QRT log.
