@@ -24,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from .permissions import is_privileged_permission, perm_code
 
-# Apps of the platform whose permissions no screen checks.
+# Apps of the platform whose permissions no screen checks, except the ones
+# listed below them.
 HIDDEN_SCHAKEL_APPS = frozenset({"core", "api"})
+SHOWN_HIDDEN_APP_PERMISSIONS = (("core", "view_scheduledrun"),)  # the scheduled tasks page (ADR 0010)
 VERB_ORDER = {"view": 0, "add": 1, "change": 2, "delete": 3}
 
 
@@ -39,9 +41,14 @@ def editable_permissions():
     """Every permission the editor may offer: the platform's modules and the
     role administration (auth.group), nothing of Django's internals."""
     labels = [cfg.label for cfg in _schakel_apps()]
+    shown = Q(pk__in=[])
+    for app_label, codename in SHOWN_HIDDEN_APP_PERMISSIONS:
+        shown |= Q(content_type__app_label=app_label, codename=codename)
     return (
         Permission.objects.filter(
-            Q(content_type__app_label__in=labels) | Q(content_type__app_label="auth", content_type__model="group")
+            Q(content_type__app_label__in=labels)
+            | Q(content_type__app_label="auth", content_type__model="group")
+            | shown
         )
         .select_related("content_type")
         .order_by("content_type__app_label", "content_type__model", "codename")
@@ -129,6 +136,7 @@ def build_sections(*, actor, perms, held_ids: set[int], checked_ids: set[int], s
     role administration under "Organisaties en gebruikers"), sorted by label."""
     order = {cfg.label: (i, str(cfg.verbose_name)) for i, cfg in enumerate(_schakel_apps())}
     order["auth"] = order.get("accounts", (0, _("Organisaties en gebruikers")))
+    order["core"] = (len(order) + 1, _("Werking van het platform"))  # SHOWN_HIDDEN_APP_PERMISSIONS
     sections: dict[int, Section] = {}
     for perm in perms:
         if show_ids is not None and perm.pk not in show_ids and perm.pk not in held_ids:

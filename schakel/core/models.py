@@ -112,6 +112,7 @@ class ScheduledRun(AppendOnlyModel):
         verbose_name = _("uitvoering van een geplande taak")
         verbose_name_plural = _("uitvoeringen van geplande taken")
         ordering = ("-finished_at", "-id")
+        default_permissions = ("view",)  # only the commands write; nobody edits a run
         indexes = [models.Index(fields=["task", "finished_at"], name="core_scheduled_task_at")]
 
     def __str__(self) -> str:
