@@ -26,6 +26,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from schakel.core.home import ROWS, Panel, Row, register
 
@@ -68,6 +69,7 @@ def access_review_panel(user, *, today):
         title=_("Toegangsbeheer"),
         rows=rows,
         total=total,
+        count_text=ngettext("%(n)s ongebruikt account", "%(n)s ongebruikte accounts", total) % {"n": total},
         more_url=f"{reverse('accounts:user_list')}?toegang={selectors.UNUSED}",
         more_label=_("Alle ongebruikte accounts nakijken"),
     )

@@ -39,6 +39,9 @@ class Panel:
     more_url: str = ""
     more_label: str = ""
     empty: str = ""
+    # What ``total`` counts, when "n open" would not say it ("2 ongebruikte
+    # accounts"); the builder translates it with ngettext.
+    count_text: str = ""
 
 
 @dataclass(frozen=True)

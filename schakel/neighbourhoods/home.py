@@ -61,9 +61,10 @@ def incidents_panel(user, *, today):
         key="neighbourhoods_incidents",
         title=_("Incidenten van de laatste 30 dagen"),
         rows=rows,
-        # The page shows the total as "n open": here the incidents that wait
-        # for their first QRT activity (all recent ones would read as "open").
+        # The incidents that wait for their first QRT activity.
         total=counts["waiting"],
+        count_text=ngettext("%(n)s zonder QRT-activiteit", "%(n)s zonder QRT-activiteit", counts["waiting"])
+        % {"n": counts["waiting"]},
         more_url=reverse("neighbourhoods:incident_list"),
         more_label=_("Naar de incidenten"),
     )

@@ -20,7 +20,7 @@ def test_admin_home_shows_the_access_review(demo_server, page_at, screenshot):
         panel = page.locator("#panel-accounts_access_review")
         assert panel.locator("h2").inner_text() == "Toegangsbeheer"
         text = panel.inner_text()
-        assert "2 open" in text
+        assert "2 ongebruikte accounts" in text
         # The demo's two fictitious unused accounts, the longest unused first.
         assert panel.get_by_role("link").all_inner_texts()[:2] == ["Tom Demo-Vertrokken", "Lien Demo-Nooit-Aangemeld"]
         assert "Stad Mechelen · laatst aangemeld op " in text

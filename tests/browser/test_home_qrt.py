@@ -25,7 +25,7 @@ def test_qrt_home_shows_incidents_and_followups(demo_server, page_at, screenshot
         incidents = page.locator("#panel-neighbourhoods_incidents")
         text = incidents.inner_text()
         assert "nog geen QRT-activiteit" in text and "QRT-activiteiten" in text
-        assert "1 open" in text  # the one incident that waits for the QRT
+        assert "1 zonder QRT-activiteit" in text  # the one incident that waits for the QRT
         followups = page.locator("#panel-neighbourhoods_followups")
         assert "Dienst Openbaar Domein · Verlichting herstellen (demo)." in followups.inner_text()
         no_overflow(page)

@@ -88,7 +88,7 @@ def test_recent_incidents_newest_first_with_their_qrt_activities(client, qrt_use
     assert second.detail == "2 QRT-activiteiten"
     assert "nog geen QRT-activiteit" in html and "2 QRT-activiteiten" in html
     assert '<span class="badge badge--warn">nog geen QRT-activiteit</span>' in html  # it stands out
-    assert re.search(r'id="panel-neighbourhoods_incidents".*?1 open', html, re.S)
+    assert re.search(r'id="panel-neighbourhoods_incidents".*?1 zonder QRT-activiteit', html, re.S)
     _activity(qrt_user, waiting)
     panel = _panels(client, qrt_user)[0][INCIDENTS]
     assert panel.total == 0 and [r.detail for r in panel.rows] == ["1 QRT-activiteit", "2 QRT-activiteiten"]
