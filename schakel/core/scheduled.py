@@ -188,9 +188,27 @@ def scheduled_panel(user, *, today):
     """Tasks that are late, failed or never ran; no panel when all run on time."""
     if not user.has_perm(VIEW):
         return None
-    attention = [s for s in overview() if s.needs_attention]
+    statuses = overview()
+    attention = [s for s in statuses if s.needs_attention]
     if not attention:
         return None
+    if all(s.never for s in statuses):
+        # A fresh installation (or the demo): one line, not one per task.
+        return home.Panel(
+            key="scheduled_tasks",
+            title=_("Geplande taken die aandacht vragen"),
+            rows=[
+                home.Row(
+                    label=_("Nog geen enkele geplande taak uitgevoerd"),
+                    url=reverse("core:scheduled"),
+                    detail=_(
+                        "Laat cron of een systemd-timer ze uitvoeren, zoals de installatiehandleiding beschrijft."
+                    ),
+                )
+            ],
+            more_url=reverse("core:scheduled"),
+            more_label=_("Naar de geplande taken"),
+        )
     rows = []
     for s in attention:
         if s.never:
