@@ -98,3 +98,11 @@ def assert_constant_queries(make_rows, fetch, *, small: int = 3, large: int = 30
         + "\n".join(q["sql"][:200] for q in second.captured_queries)
     )
     return len(second)
+
+
+def home_panels(client, user) -> tuple[dict, str]:
+    """Sign ``user`` in, open the start page: ({panel key: Panel}, page HTML)."""
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return {p.key: p for p in response.context["panels"]}, response.content.decode()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schakel.core import home
-from schakel.core.testing import UserFactory, assert_constant_queries, persona_user
+from schakel.core.testing import UserFactory, assert_constant_queries, home_panels, persona_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,8 @@ def _ago(days):
 
 
 def _panel(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return {p.key: p for p in response.context["panels"]}.get(KEY), response.content.decode()
+    panels, html = home_panels(client, user)
+    return panels.get(KEY), html
 
 
 def _account(org, name, *, joined=400, last=None, **kw):

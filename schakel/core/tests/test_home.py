@@ -7,28 +7,21 @@ import pytest
 from django.utils import timezone
 
 from schakel.core import home
-from schakel.core.testing import UserFactory, assert_constant_queries, persona_user
+from schakel.core.testing import UserFactory, assert_constant_queries, home_panels, persona_user
 
 pytestmark = pytest.mark.django_db
 
 
-def _panels(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return {p.key: p for p in response.context["panels"]}, response.content.decode()
-
-
 def test_panels_follow_the_roles(client, seeded):
-    triage, _ = _panels(client, persona_user("triage"))
+    triage, _ = home_panels(client, persona_user("triage"))
     assert "signals_queue" in triage
     assert "cases_actions" not in triage  # no case type to take part in
-    parket, _ = _panels(client, persona_user("parket"))
+    parket, _ = home_panels(client, persona_user("parket"))
     assert {"cases_actions", "cases_meetings"} <= set(parket)
     assert "signals_queue" not in parket
     # Someone who only reads the plan gets no plan panel (nothing of theirs is due);
     # the DPO sees only whether the scheduled commands run (none ever did here).
-    dpo, html = _panels(client, persona_user("dpo"))
+    dpo, html = home_panels(client, persona_user("dpo"))
     assert set(dpo) == {"scheduled_tasks"}
     assert "Modules" in html
 
@@ -60,14 +53,14 @@ def test_youth_signal_only_on_the_home_of_those_who_may_see_youth_signals(client
     osp = persona_user("osp")
     assert signal.team in osp.units.all()
     reference = f"S-{signal.pk:06d}"
-    panels, html = _panels(client, osp)
+    panels, html = home_panels(client, osp)
     assert reference in html
     assert panels["signals_queue"].total == queue_for(osp).count()
 
     # A team-mate who triages but may not see youth signals.
     mate = UserFactory(organisation=osp.organisation, perms=["signals.triage_signal"])
     mate.units.add(signal.team)
-    panels, html = _panels(client, mate)
+    panels, html = home_panels(client, mate)
     assert reference not in html
     assert all(reference not in row.label for row in panels["signals_queue"].rows)
     assert panels["signals_queue"].total == queue_for(mate).count()
@@ -95,7 +88,7 @@ def test_case_actions_only_from_the_users_own_circles(client, seeded):
     hidden = _action(youth_case, handhaving.organisation, title="Huisbezoek bij het gezin (fictief)")
     obh = Case.objects.filter(case_type="obh", members__user=handhaving).first()
     shown = _action(obh, handhaving.organisation, title="Sluiting voorbereiden (fictief)")
-    panels, html = _panels(client, handhaving)
+    panels, html = home_panels(client, handhaving)
     labels = [row.label for row in panels["cases_actions"].rows]
     assert shown.title in labels
     assert hidden.title not in html and youth_case.reference not in html
@@ -110,13 +103,13 @@ def test_case_actions_of_a_colleague_are_not_mine_but_unassigned_ones_are(client
     other = _action(obh, handhaving.organisation, title="Van een collega (fictief)", owner_user=colleague)
     unassigned = _action(obh, handhaving.organisation, title="Voor de dienst (fictief)")
     for_me = _action(obh, liec.organisation, title="Voor mij bij een partner (fictief)", owner_user=handhaving)
-    panels, _ = _panels(client, handhaving)
+    panels, _ = home_panels(client, handhaving)
     labels = [row.label for row in panels["cases_actions"].rows]
     assert unassigned.title in labels and for_me.title in labels
     assert other.title not in labels
     # The partner organisation's own unassigned actions are not on the LIEC analyst's
     # home for the city's action, and vice versa.
-    panels, _ = _panels(client, liec)
+    panels, _ = home_panels(client, liec)
     assert unassigned.title not in [row.label for row in panels["cases_actions"].rows]
 
 
@@ -128,7 +121,7 @@ def test_overdue_actions_are_counted_and_marked(client, seeded):
     today = timezone.localdate()
     late = _action(obh, handhaving.organisation, title="Te laat (fictief)", due_date=today - timedelta(days=2))
     _action(obh, handhaving.organisation, title="Op tijd (fictief)", due_date=today + timedelta(days=5))
-    panels, html = _panels(client, handhaving)
+    panels, html = home_panels(client, handhaving)
     panel = panels["cases_actions"]
     assert panel.overdue >= 1
     assert panel.rows[0].label == late.title and panel.rows[0].overdue
@@ -141,7 +134,7 @@ def test_done_actions_leave_the_panel(client, seeded):
     handhaving = persona_user("handhaving")
     obh = Case.objects.filter(case_type="obh", members__user=handhaving).first()
     done = _action(obh, handhaving.organisation, title="Afgewerkt (fictief)", status=ActionItem.Status.DONE)
-    panels, _ = _panels(client, handhaving)
+    panels, _ = home_panels(client, handhaving)
     assert done.title not in [row.label for row in panels["cases_actions"].rows]
 
 
@@ -154,15 +147,15 @@ def test_plan_actions_for_the_coordinator_and_an_owner(client, seeded):
     action.owner_user = dpo
     action.due_date = today - timedelta(days=1)
     action.save()
-    panels, _ = _panels(client, dpo)
+    panels, _ = home_panels(client, dpo)
     assert [row.label for row in panels["plan_actions"].rows] == [action.title]
     assert panels["plan_actions"].overdue == 1
-    coordinator, _ = _panels(client, persona_user("coordinator"))
+    coordinator, _ = home_panels(client, persona_user("coordinator"))
     assert action.title in [row.label for row in coordinator["plan_actions"].rows]
     # Far in the future: not yet on anyone's home.
     action.due_date = today + timedelta(days=90)
     action.save()
-    panels, _ = _panels(client, dpo)
+    panels, _ = home_panels(client, dpo)
     assert "plan_actions" not in panels
 
 
@@ -186,7 +179,7 @@ def test_upcoming_meetings_only_those_the_user_is_invited_to(client, seeded):
         ends_at=start + timedelta(hours=1),
         organiser=persona_user("handhaving"),
     )
-    panels, html = _panels(client, parket)
+    panels, html = home_panels(client, parket)
     assert "OBH extra (fictief)" in [row.label for row in panels["cases_meetings"].rows]
     assert "Niet voor u (fictief)" not in html
 
@@ -232,15 +225,15 @@ def test_feedback_to_review_shows_for_reviewers_without_their_own_texts(client, 
 
     for signal in Signal.objects.filter(feedback_review=FeedbackReview.PENDING):
         signal_services.feedback_approve(actor=triage, signal=signal, text=signal.feedback_proposed)
-    panels, _ = _panels(client, triage)
+    panels, _ = home_panels(client, triage)
     assert "signals_feedback" not in panels  # nothing waits: no panel
     own = pending(triage)
-    panels, _ = _panels(client, triage)
+    panels, _ = home_panels(client, triage)
     assert "signals_feedback" not in panels  # never one's own text (four eyes)
     other = pending(persona_user("handhaving"))
-    panels, _ = _panels(client, triage)
+    panels, _ = home_panels(client, triage)
     panel = panels["signals_feedback"]
     assert panel.total == 1
     assert [row.label.split(" · ")[0] for row in panel.rows] == [f"S-{other.pk:06d}"]
     assert own.pk != other.pk
-    assert "signals_feedback" not in _panels(client, persona_user("osp"))[0]
+    assert "signals_feedback" not in home_panels(client, persona_user("osp"))[0]

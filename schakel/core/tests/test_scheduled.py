@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from schakel.core import scheduled
 from schakel.core.models import ScheduledRun
-from schakel.core.testing import assert_constant_queries, persona_user
+from schakel.core.testing import assert_constant_queries, home_panels, persona_user
 
 pytestmark = pytest.mark.django_db
 
@@ -109,19 +109,12 @@ def test_old_runs_are_pruned_when_the_task_runs_again():
     assert ScheduledRun.objects.filter(pk=other.pk).exists()  # another task's rows stay until it runs
 
 
-def _panels(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return {p.key: p for p in response.context["panels"]}, response.content.decode()
-
-
 def test_the_panel_lists_what_needs_attention_for_the_administrator_and_the_dpo(client, seeded):
     _all_on_time(but={"cases_retention", "audit_verify"})
     _run("cases_retention", ago=timedelta(days=3))
     _run("audit_verify", ago=timedelta(seconds=5), ok=False, error="CommandError: audit chain BROKEN")
     for persona in ("beheerder", "dpo"):
-        panels, html = _panels(client, persona_user(persona))
+        panels, html = home_panels(client, persona_user(persona))
         rows = panels["scheduled_tasks"].rows
         assert [r.label for r in rows] == ["Audittrail controleren", "Bewaartermijnen van casussen toepassen"]
         assert "mislukt" in rows[0].detail
@@ -130,21 +123,21 @@ def test_the_panel_lists_what_needs_attention_for_the_administrator_and_the_dpo(
 
 
 def test_no_panel_when_everything_runs_on_time_or_without_the_permission(client, seeded):
-    panels, _ = _panels(client, persona_user("coordinator"))
+    panels, _ = home_panels(client, persona_user("coordinator"))
     assert "scheduled_tasks" not in panels  # nothing ever ran, but not theirs to see
     _all_on_time()
-    panels, _ = _panels(client, persona_user("beheerder"))
+    panels, _ = home_panels(client, persona_user("beheerder"))
     assert "scheduled_tasks" not in panels
 
 
 def test_never_run_tasks_show_in_a_fresh_installation(client, seeded):
     # Nothing ever ran: one line that says so, not one per task.
-    panels, _ = _panels(client, persona_user("dpo"))
+    panels, _ = home_panels(client, persona_user("dpo"))
     [row] = panels["scheduled_tasks"].rows
     assert row.label == "Nog geen enkele geplande taak uitgevoerd"
     # Once one ran, the others are listed one by one.
     _run("signals_reminders", ago=timedelta(minutes=1))
-    panels, _ = _panels(client, persona_user("dpo"))
+    panels, _ = home_panels(client, persona_user("dpo"))
     assert len(panels["scheduled_tasks"].rows) == len(scheduled.TASKS) - 1
     assert all("nog nooit uitgevoerd" in r.detail for r in panels["scheduled_tasks"].rows)
 

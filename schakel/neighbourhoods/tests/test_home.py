@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from schakel.core import home
-from schakel.core.testing import UserFactory, assert_constant_queries, persona_user
+from schakel.core.testing import UserFactory, assert_constant_queries, home_panels, persona_user
 from schakel.neighbourhoods import services
 from schakel.neighbourhoods.models import FollowUpAction, Incident, QrtActivity
 
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 INCIDENTS = "neighbourhoods_incidents"
 FOLLOWUPS = "neighbourhoods_followups"
-
-
-def _panels(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return {p.key: p for p in response.context["panels"]}, response.content.decode()
 
 
 def _incident(actor, address, *, days_ago=2, **over):
@@ -72,7 +65,7 @@ def test_recent_incidents_newest_first_with_their_qrt_activities(client, qrt_use
     _activity(qrt_user, followed, kind="resident_contact")
     waiting = _incident(qrt_user, addresses[3], days_ago=1, location_label="Kalverenstraat (hoek)")
 
-    panels, html = _panels(client, qrt_user)
+    panels, html = home_panels(client, qrt_user)
     panel = panels[INCIDENTS]
     # the incident of 45 days ago is not recent; "open" counts those without QRT activity
     assert len(panel.rows) == 2 and panel.total == 1
@@ -90,7 +83,7 @@ def test_recent_incidents_newest_first_with_their_qrt_activities(client, qrt_use
     assert '<span class="badge badge--warn">nog geen QRT-activiteit</span>' in html  # it stands out
     assert re.search(r'id="panel-neighbourhoods_incidents".*?1 zonder QRT-activiteit', html, re.S)
     _activity(qrt_user, waiting)
-    panel = _panels(client, qrt_user)[0][INCIDENTS]
+    panel = home_panels(client, qrt_user)[0][INCIDENTS]
     assert panel.total == 0 and [r.detail for r in panel.rows] == ["1 QRT-activiteit", "2 QRT-activiteiten"]
 
 
@@ -100,7 +93,7 @@ def test_incident_rows_never_show_internal_notes_or_police_reference(client, qrt
     )
     _incident(qrt_user, addresses[0], internal_notes="Piste rivaliserende bende", police_reference="AN.99.L1.4242/26")
     for user in (qrt_user, lead):
-        panels, html = _panels(client, user)
+        panels, html = home_panels(client, user)
         assert len(panels[INCIDENTS].rows) == 1
         assert "Piste rivaliserende bende" not in html and "AN.99.L1.4242/26" not in html
 
@@ -110,7 +103,7 @@ def test_at_most_rows_incidents_with_the_total(client, qrt_user, addresses):
         _incident(qrt_user, addresses[0], days_ago=n + 1)
     oldest = Incident.objects.order_by("occurred_at").first()
     _activity(qrt_user, oldest)  # counted although it is not among the rows shown
-    panel = _panels(client, qrt_user)[0][INCIDENTS]
+    panel = home_panels(client, qrt_user)[0][INCIDENTS]
     assert panel.total == home.ROWS + 1 and len(panel.rows) == home.ROWS
     assert panel.more_url == reverse("neighbourhoods:incident_list")
 
@@ -121,12 +114,12 @@ def test_qrt_activities_of_another_organisation_are_not_counted(client, qrt_user
     incident = _incident(qrt_user, addresses[0])
     _activity(other_org_user, incident)
     _activity(other_org_user, incident)
-    mine = _panels(client, qrt_user)[0][INCIDENTS]
+    mine = home_panels(client, qrt_user)[0][INCIDENTS]
     assert mine.rows[0].flag == "nog geen QRT-activiteit"
     _activity(qrt_user, incident)
-    theirs = _panels(client, other_org_user)[0][INCIDENTS]
+    theirs = home_panels(client, other_org_user)[0][INCIDENTS]
     assert theirs.rows[0].detail == "2 QRT-activiteiten"
-    assert _panels(client, qrt_user)[0][INCIDENTS].rows[0].detail == "1 QRT-activiteit"
+    assert home_panels(client, qrt_user)[0][INCIDENTS].rows[0].detail == "1 QRT-activiteit"
 
 
 def test_no_incident_panel_without_the_qrt_log_or_without_rights(client, qrt_user, plain_user, city, addresses):
@@ -136,13 +129,13 @@ def test_no_incident_panel_without_the_qrt_log_or_without_rights(client, qrt_use
     )
     log_only = UserFactory(organisation=city, perms=["neighbourhoods.view_qrtactivity"])
     for user in (plain_user, police, log_only):
-        assert INCIDENTS not in _panels(client, user)[0]
+        assert INCIDENTS not in home_panels(client, user)[0]
 
 
 def test_no_incident_panel_when_there_is_no_recent_incident(client, qrt_user, addresses):
-    assert INCIDENTS not in _panels(client, qrt_user)[0]
+    assert INCIDENTS not in home_panels(client, qrt_user)[0]
     _incident(qrt_user, addresses[0], days_ago=31)
-    assert INCIDENTS not in _panels(client, qrt_user)[0]
+    assert INCIDENTS not in home_panels(client, qrt_user)[0]
     assert Incident.objects.count() == 1
 
 
@@ -156,7 +149,7 @@ def test_open_followups_of_the_organisation_oldest_first(client, qrt_user, templ
     services.followup_transition(actor=qrt_user, action=done, to_status=FollowUpAction.Status.DONE)
     services.followup_transition(actor=qrt_user, action=second, to_status=FollowUpAction.Status.IN_PROGRESS)
 
-    panels, html = _panels(client, qrt_user)
+    panels, html = home_panels(client, qrt_user)
     panel = panels[FOLLOWUPS]
     assert panel.total == 2
     assert [r.url for r in panel.rows] == [
@@ -173,8 +166,8 @@ def test_open_followups_of_the_organisation_oldest_first(client, qrt_user, templ
 
 def test_followups_stay_within_the_organisation(client, qrt_user, other_org_user, template):
     _followup(qrt_user, template)
-    assert _panels(client, qrt_user)[0][FOLLOWUPS].total == 1
-    assert FOLLOWUPS not in _panels(client, other_org_user)[0]
+    assert home_panels(client, qrt_user)[0][FOLLOWUPS].total == 1
+    assert FOLLOWUPS not in home_panels(client, other_org_user)[0]
 
 
 def test_no_followup_panel_without_the_right_to_change_them(client, qrt_user, city, template):
@@ -182,18 +175,18 @@ def test_no_followup_panel_without_the_right_to_change_them(client, qrt_user, ci
     reader = UserFactory(organisation=city, perms=["neighbourhoods.view_walk"])
     writer_without_walks = UserFactory(organisation=city, perms=["neighbourhoods.change_followupaction"])
     for user in (reader, writer_without_walks):
-        assert FOLLOWUPS not in _panels(client, user)[0]
+        assert FOLLOWUPS not in home_panels(client, user)[0]
     coordinator_like = UserFactory(
         organisation=city, perms=["neighbourhoods.view_walk", "neighbourhoods.change_followupaction"]
     )
-    assert _panels(client, coordinator_like)[0][FOLLOWUPS].total == 1
+    assert home_panels(client, coordinator_like)[0][FOLLOWUPS].total == 1
 
 
 def test_no_followup_panel_when_all_are_dealt_with(client, qrt_user, template):
-    assert FOLLOWUPS not in _panels(client, qrt_user)[0]
+    assert FOLLOWUPS not in home_panels(client, qrt_user)[0]
     action = _followup(qrt_user, template)
     services.followup_transition(actor=qrt_user, action=action, to_status=FollowUpAction.Status.REJECTED)
-    assert FOLLOWUPS not in _panels(client, qrt_user)[0]
+    assert FOLLOWUPS not in home_panels(client, qrt_user)[0]
 
 
 # --- queries ------------------------------------------------------------------------
@@ -209,7 +202,7 @@ def test_the_panels_do_a_fixed_number_of_queries(client, qrt_user, addresses, te
             _followup(qrt_user, template)
 
     assert_constant_queries(make, lambda: client.get("/"), small=2, large=12)
-    panels = _panels(client, qrt_user)[0]
+    panels = home_panels(client, qrt_user)[0]
     assert panels[INCIDENTS].total == 0 and panels[FOLLOWUPS].total == 12
     assert QrtActivity.objects.count() == 12
 
@@ -219,7 +212,7 @@ def test_the_panels_do_a_fixed_number_of_queries(client, qrt_user, addresses, te
 
 def test_the_demo_gives_the_qrt_something_to_see(client, seeded):
     qrt = persona_user("qrt")
-    panels, html = _panels(client, qrt)
+    panels, html = home_panels(client, qrt)
     incidents = panels[INCIDENTS]
     assert incidents.total == 1  # Zwartzustersberg waits for its first QRT activity
     labels = [r.label for r in incidents.rows]
@@ -228,8 +221,8 @@ def test_the_demo_gives_the_qrt_something_to_see(client, seeded):
     assert any(r.detail.endswith("QRT-activiteiten") for r in incidents.rows)
     assert panels[FOLLOWUPS].total >= 1
     # The QRT lead too; the police read incidents but not the QRT log.
-    assert {INCIDENTS, FOLLOWUPS} <= set(_panels(client, persona_user("qrtlead"))[0])
-    assert INCIDENTS not in _panels(client, persona_user("liec"))[0]
+    assert {INCIDENTS, FOLLOWUPS} <= set(home_panels(client, persona_user("qrtlead"))[0])
+    assert INCIDENTS not in home_panels(client, persona_user("liec"))[0]
     # The coordinator reads incidents and the QRT log and, per the seed roles,
     # may change follow-up actions (not walks): both panels.
-    assert {INCIDENTS, FOLLOWUPS} <= set(_panels(client, persona_user("coordinator"))[0])
+    assert {INCIDENTS, FOLLOWUPS} <= set(home_panels(client, persona_user("coordinator"))[0])

@@ -6,22 +6,15 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from schakel.core.testing import assert_constant_queries, persona_user
+from schakel.core.testing import assert_constant_queries, home_panels, persona_user
 from schakel.plan import selectors
 from schakel.plan.models import Action, ActionPlan, Indicator, Measurement
 
 pytestmark = pytest.mark.django_db
 
 
-def _panels(client, user):
-    client.force_login(user)
-    response = client.get("/")
-    assert response.status_code == 200
-    return {p.key: p for p in response.context["panels"]}, response.content.decode()
-
-
 def test_the_core_group_sees_the_plan_per_strategic_objective(client, seeded_plan):
-    panels, html = _panels(client, persona_user("kerngroep"))
+    panels, html = home_panels(client, persona_user("kerngroep"))
     panel = panels["plan_status"]
     sds = selectors.plan_tree(seeded_plan)
     assert [row.label for row in panel.rows[: len(sds)]] == [f"{sd.code} – {sd.title}" for sd in sds]
@@ -41,17 +34,17 @@ def test_an_overdue_action_and_an_indicator_off_target_show(client, seeded_plan)
     action = Action.objects.filter(objective__strategic_objective=sd).first()
     Action.objects.filter(objective__strategic_objective=sd).update(status=Action.Status.PLANNED, due_date=None)
     user = persona_user("kerngroep")
-    panels, _ = _panels(client, user)
+    panels, _ = home_panels(client, user)
     row = panels["plan_status"].rows[0]
     assert "over tijd" not in row.detail
 
     action.due_date = today - timedelta(days=2)
     action.save()
-    panels, _ = _panels(client, user)
+    panels, _ = home_panels(client, user)
     assert panels["plan_status"].rows[0].detail.endswith("· 1 over tijd")
 
     Indicator.objects.filter(plan=seeded_plan).delete()
-    panels, _ = _panels(client, user)
+    panels, _ = home_panels(client, user)
     assert not any("streefwaarde" in r.label for r in panels["plan_status"].rows)
     indicator = Indicator.objects.create(
         plan=seeded_plan,
@@ -64,7 +57,7 @@ def test_an_overdue_action_and_an_indicator_off_target_show(client, seeded_plan)
     Measurement.objects.create(
         indicator=indicator, period_start=today.replace(day=1), period_end=today, value=Decimal("3")
     )
-    panels, _ = _panels(client, user)
+    panels, _ = home_panels(client, user)
     last = panels["plan_status"].rows[-1]
     assert last.label == "Indicatoren niet op streefwaarde: 1 van 1"
     assert last.url.endswith("#off-target")
@@ -74,13 +67,13 @@ def test_an_overdue_action_and_an_indicator_off_target_show(client, seeded_plan)
 def test_no_panel_for_those_who_only_read_the_plan(client, seeded, persona):
     user = persona_user(persona)
     assert user.has_perm("plan.view_actionplan")
-    panels, _ = _panels(client, user)
+    panels, _ = home_panels(client, user)
     assert "plan_status" not in panels
 
 
 def test_no_panel_without_a_plan(client, seeded):
     ActionPlan.objects.all().delete()
-    panels, _ = _panels(client, persona_user("kerngroep"))
+    panels, _ = home_panels(client, persona_user("kerngroep"))
     assert "plan_status" not in panels
 
 
