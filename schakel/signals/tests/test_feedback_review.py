@@ -12,23 +12,12 @@ from schakel.audit.models import AuditEvent
 from schakel.core.testing import UserFactory, assert_constant_queries, persona_user
 from schakel.signals import selectors, services
 from schakel.signals.models import FeedbackReview, Signal, SignalEvent
-from schakel.workflows.models import WorkItem
+from schakel.signals.testing import complete_open_step as _step
 
 pytestmark = pytest.mark.django_db
 
 FIXED = "Bedankt voor uw melding. Ze werd ontvangen en behandeld."
 TEXT = "Bedankt. We hebben de uitbater van het pand aangesproken."
-
-
-def _step(signal, persona, choice="", **kw):
-    signal.refresh_from_db()
-    item = WorkItem.objects.get(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    )
-    actor = persona_user(persona) if isinstance(persona, str) else persona
-    services.signal_task_complete(actor=actor, signal=signal, item_pk=item.pk, choice=choice, **kw)
-    signal.refresh_from_db()
-    return signal
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from schakel.core import home
 from schakel.core.testing import UserFactory, assert_constant_queries, persona_user
 from schakel.signals import services
 from schakel.signals.models import FeedbackReview, Signal
-from schakel.workflows.models import WorkItem
+from schakel.signals.testing import complete_open_step as _step
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,6 @@ def _home(client, user):
     html = response.content.decode()
     section = re.search(r'<section[^>]*id="panel-signals_mine".*?</section>', html, re.S)
     return panels.get("signals_mine"), (section.group(0) if section else ""), html
-
-
-def _step(signal, persona, choice="", **kw):
-    signal.refresh_from_db()
-    item = WorkItem.objects.get(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    )
-    services.signal_task_complete(actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, **kw)
-    signal.refresh_from_db()
-    return signal
 
 
 def _routed(make_signal):

@@ -15,7 +15,7 @@ from schakel.audit.models import AuditEvent
 from schakel.core.testing import UserFactory, persona_user
 from schakel.signals import services
 from schakel.signals.models import Category, FeedbackReview, LookupAttempt, Signal
-from schakel.workflows.models import WorkItem
+from schakel.signals.testing import complete_open_step as _step
 
 pytestmark = pytest.mark.django_db
 
@@ -41,16 +41,6 @@ def _submit(token, category="pand-kenmerken", **kw):
         reporter_function="uitbater",
         **kw,
     )
-
-
-def _step(signal, persona, choice="", **kw):
-    signal.refresh_from_db()
-    item = WorkItem.objects.get(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    )
-    services.signal_task_complete(actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, **kw)
-    signal.refresh_from_db()
-    return signal
 
 
 def _lookup(client, reference, code, **extra):
