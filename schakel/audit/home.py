@@ -56,7 +56,7 @@ def grants_panel(user, *, today):
                 % {"action": labels.action_label(event.action), "actor": event.actor_label or _("het systeem")},
                 url=f"{events_url}?{urlencode({'object_type': event.object_type, 'object_id': event.object_id})}",
                 at=timezone.localtime(event.at),
-                detail=event.summary,
+                detail=labels.summary_label(event.summary),
             )
         )
     return Panel(

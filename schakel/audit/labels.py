@@ -302,3 +302,30 @@ def purpose_label(purpose: str) -> str:
     if purpose.startswith(_EXPORT_PREFIX) and purpose[len(_EXPORT_PREFIX) :].isalnum():
         return gettext("Export (%(format)s)") % {"format": purpose[len(_EXPORT_PREFIX) :].upper()}
     return purpose
+
+
+# --- Summaries -------------------------------------------------------------------
+
+# Summaries are stored as the services wrote them ("roles: QRT-medewerker",
+# "added: X; removed: Y"): the trail is never rewritten. The page shows their
+# keys in the reader's language; the CSV export keeps them as stored.
+SUMMARY_KEYS = {
+    "added": _("erbij"),
+    "assignable": _("toewijsbaar"),
+    "fields": _("velden"),
+    "removed": _("weggenomen"),
+    "role": _("rol"),
+    "roles": _("rollen"),
+}
+
+
+def summary_label(summary: str) -> str:
+    """The summary with its known keys translated, part by part ("; ")."""
+    if not summary or ":" not in summary:
+        return summary or ""
+    parts = []
+    for part in summary.split("; "):
+        key, sep, rest = part.partition(": ")
+        label = SUMMARY_KEYS.get(key) if sep else None
+        parts.append(f"{label}: {rest}" if label is not None else part)
+    return "; ".join(parts)

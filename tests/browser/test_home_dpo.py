@@ -29,7 +29,7 @@ def test_dpo_sees_a_new_account_and_opens_its_audit_events(demo_server, page_at,
     panel = page.locator("#panel-audit_grants")
     text = panel.inner_text()
     assert "Toegekende rechten, laatste 14 dagen" in text and "1 wijziging" in text
-    assert "roles: QRT-medewerker" in text
+    assert "rollen: QRT-medewerker" in text
     no_overflow(page)
     screenshot(page, "home-dpo-360")
     panel.get_by_role("link", name="Gebruiker aangemaakt door", exact=False).click()

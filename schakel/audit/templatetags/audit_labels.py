@@ -20,3 +20,8 @@ def object_type_label(object_type: str) -> str:
 @register.filter
 def purpose_label(purpose: str) -> str:
     return labels.purpose_label(purpose)
+
+
+@register.filter
+def summary_label(summary: str) -> str:
+    return labels.summary_label(summary)

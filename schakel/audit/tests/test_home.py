@@ -40,7 +40,7 @@ def test_a_new_account_with_a_role_is_in_front_of_the_dpo(client, seeded):
     event = AuditEvent.objects.get(action="accounts.user_created", object_id=str(user.pk))
     assert event.actor_label
     assert row.label == f"Gebruiker aangemaakt door {event.actor_label}"
-    assert row.detail == "roles: QRT-medewerker"
+    assert row.detail == "rollen: QRT-medewerker"  # keys in Dutch, as on the audit page
     assert panel.count_text == "1 wijziging"
     # The row opens the audit trail on that account's events.
     page = client.get(row.url)
@@ -57,7 +57,7 @@ def test_role_changes_and_role_definitions_count_too(client, seeded):
     accounts.user_update(actor=beheerder, user=user, groups=[Group.objects.get(name="Frontlijnmedewerker")])
     panels, _html = home_panels(client, persona_user("dpo"))
     details = [r.detail for r in panels["audit_grants"].rows]
-    assert "added: Frontlijnmedewerker; removed: QRT-medewerker" in details
+    assert "erbij: Frontlijnmedewerker; weggenomen: QRT-medewerker" in details
     assert panels["audit_grants"].total == 2
 
 

@@ -229,3 +229,16 @@ def test_csv_has_label_columns_next_to_the_codes(dpo_client):
     assert cells["objecttype (omschrijving)"] == "Casus"
     assert cells["doel"] == "case meeting item"
     assert cells["doel (omschrijving)"] == "Agendapunt van een casusoverleg"
+
+
+def test_summary_keys_are_shown_in_dutch_and_the_rest_as_stored():
+    from schakel.audit.labels import summary_label
+
+    assert summary_label("roles: QRT-medewerker, Frontlijnmedewerker") == "rollen: QRT-medewerker, Frontlijnmedewerker"
+    assert summary_label("added: A; removed: -") == "erbij: A; weggenomen: -"
+    assert summary_label("fields: email, is_active") == "velden: email, is_active"
+    # Unknown keys, free text and empty summaries stay as they are.
+    assert summary_label("CSV export; filters used: none") == "CSV export; filters used: none"
+    assert summary_label("member user 8 as partner") == "member user 8 as partner"
+    assert summary_label("grund: x") == "grund: x"
+    assert summary_label("") == ""
