@@ -56,7 +56,7 @@ class SignalReceiptSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_stage(self, signal) -> str:
-        return services.lookup_stage(signal)
+        return signal.reporter_stage
 
 
 class SignalCreateSerializer(serializers.Serializer):

@@ -253,19 +253,25 @@ class Signal(TimeStampedModel):
         return bool(self.youth_instance_id) or self.category.youth
 
     @property
-    def is_closed(self) -> bool:
-        return self.closed_at is not None or self.status in (self.Status.CLOSED, self.Status.CLOSED_NO_FOLLOWUP)
+    def reporter_stage(self) -> str:
+        """What a reporter may know: "received", "in_progress" or "closed"; a
+        youth signal only "received" or "closed" (ADR 0302 and its amendment
+        2): whether the OSP follows a young person up is not the reporter's to
+        know. The partners' status lookup and the API's receipt tell this."""
+        if self.closed_at is not None or self.status in (self.Status.CLOSED, self.Status.CLOSED_NO_FOLLOWUP):
+            return "closed"
+        if self.is_youth or self.status == self.Status.TRIAGE:
+            return "received"
+        return "in_progress"
 
     @property
     def reporter_status(self) -> str:
-        """The status as its reporter sees it ("Mijn meldingen", the signal's
-        status page, the start page). A youth signal tells only received or
-        closed, as the partners' status lookup does (ADR 0302, amendment 2):
-        whether the OSP follows a young person up is not the reporter's to
-        know."""
+        """The status as a reporter with an account reads it ("Mijn
+        meldingen", the signal's status page, the start page): the full status
+        of an ordinary signal, only received or closed for a youth signal."""
         if not self.is_youth:
             return self.get_status_display()
-        return _("Afgesloten") if self.is_closed else _("Ontvangen")
+        return _("Afgesloten") if self.reporter_stage == "closed" else _("Ontvangen")
 
 
 class SignalAccess(models.Model):

@@ -971,16 +971,6 @@ class LookupRefused(Exception):
         self.retry_at = retry_at
 
 
-def lookup_stage(signal: Signal) -> str:
-    """What the lookup tells: "received", "in_progress" or "closed". Youth
-    signals only "received" or "closed" (ADR 0302)."""
-    if signal.is_closed:
-        return "closed"
-    if signal.is_youth or signal.status == Signal.Status.TRIAGE:
-        return "received"
-    return "in_progress"
-
-
 def signal_status_lookup(*, reference: str, code: str, client: str | None, now: datetime | None = None) -> dict:
     """The status of the one signal whose reference and lookup code match:
     {"reference", "stage", "feedback"} — the approved written feedback, never
@@ -1039,7 +1029,7 @@ def signal_status_lookup(*, reference: str, code: str, client: str | None, now: 
             ok = hmac.compare_digest(stored, lookup_hash(number or 0, code)) and stored != _NO_HASH
             LookupAttempt.objects.create(at=now, client=client_key, signal_number=number, ok=ok)
             if ok:
-                stage = lookup_stage(signal)
+                stage = signal.reporter_stage
                 audit.record_access(
                     actor=None, obj=signal, purpose=LOOKUP_PURPOSE, action="signals.status_lookup", summary=stage
                 )

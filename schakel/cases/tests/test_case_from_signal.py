@@ -13,7 +13,7 @@ from schakel.audit.models import AuditEvent
 from schakel.cases import selectors, services
 from schakel.cases.models import Case, CaseSignalLink
 from schakel.core.testing import persona_user
-from schakel.workflows.models import WorkItem
+from schakel.signals.testing import complete_open_step as _complete
 
 pytestmark = pytest.mark.django_db
 
@@ -66,20 +66,6 @@ def _create(category="overlast", actor="frontlijn", **kw):
         observed_at=timezone.now() - timedelta(hours=2),
         **kw,
     )
-
-
-def _complete(signal, persona, choice="", legal_ground=None):
-    from schakel.signals import services as signal_services
-
-    signal.refresh_from_db()
-    item = WorkItem.objects.filter(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    ).get()
-    signal_services.signal_task_complete(
-        actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note="", legal_ground=legal_ground
-    )
-    signal.refresh_from_db()
-    return signal
 
 
 @pytest.fixture

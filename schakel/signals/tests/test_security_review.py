@@ -7,21 +7,10 @@ from django.core.exceptions import ValidationError
 from schakel.core.testing import persona_user
 from schakel.signals import services
 from schakel.signals.models import Signal
+from schakel.signals.testing import complete_open_step as _complete
 from schakel.workflows.models import WorkItem
 
 pytestmark = pytest.mark.django_db
-
-
-def _complete(signal, persona, choice="", note="", feedback=""):
-    signal.refresh_from_db()
-    item = WorkItem.objects.filter(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    ).get()
-    services.signal_task_complete(
-        actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note=note, feedback=feedback
-    )
-    signal.refresh_from_db()
-    return signal
 
 
 # Security review finding S1 (fixed): written feedback was refused only by

@@ -9,23 +9,12 @@ from schakel.audit.models import AuditEvent
 from schakel.core.testing import UserFactory, persona_user
 from schakel.signals import selectors, services
 from schakel.signals.models import Category, Signal, SignalEvent
+from schakel.signals.testing import complete_open_step as _complete
 from schakel.workflows.models import WorkItem
 
 pytestmark = pytest.mark.django_db
 
 MECHELEN = (51.0280, 4.4800)
-
-
-def _complete(signal, persona, choice="", note="", legal_ground=None):
-    signal.refresh_from_db()
-    item = WorkItem.objects.filter(
-        instance_id__in=[signal.instance_id, signal.youth_instance_id], status=WorkItem.Status.OPEN
-    ).get()
-    services.signal_task_complete(
-        actor=persona_user(persona), signal=signal, item_pk=item.pk, choice=choice, note=note, legal_ground=legal_ground
-    )
-    signal.refresh_from_db()
-    return signal
 
 
 def test_create_starts_triage_in_the_routed_team(make_signal):
